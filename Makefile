@@ -1,0 +1,76 @@
+# Casino Club — the two commands are `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+MANAGE := $(PY) manage.py
+
+.PHONY: run test venv venv-dev migrate seed lint format messages check-deploy \
+        bench bench-ledger bench-games bench-live clean
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(VENV)/bin/python
+	$(PIP) install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(VENV)/bin/python
+	$(PIP) install --quiet -r requirements-dev.txt
+	touch $(VENV)/.installed $@
+
+venv: $(VENV)/.installed
+venv-dev: $(VENV)/.installed-dev
+
+migrate: venv
+	$(MANAGE) migrate --noinput
+
+seed: migrate
+	$(MANAGE) seed_demo
+
+## Set up and start the whole site: web (HTTP + WebSockets), Celery worker and beat.
+run: seed
+	@echo "Casino Club on http://127.0.0.1:8000/  (Ctrl-C stops everything)"
+	$(VENV)/bin/honcho -f Procfile start
+
+## Lint, migrations check, deploy check and the whole test suite.
+test: venv-dev
+	@eval "$$(.ci/detect-services)" && \
+	  $(VENV)/bin/ruff check . && \
+	  $(VENV)/bin/ruff format --check . && \
+	  $(MANAGE) makemigrations --check --dry-run && \
+	  $(MAKE) --no-print-directory check-deploy && \
+	  $(PY) -m pytest $(PYTEST_ARGS)
+
+check-deploy: venv
+	PRODUCTION=true DEBUG=false SECRET_KEY=$$(printf 'x%.0s' {1..60})-deploy-check-only \
+	  ALLOWED_HOSTS=casino.example JWT_PRIVATE_KEY="$$(cat var/jwt_private_key.pem 2>/dev/null || $(PY) -c 'from casino_club.config import generate_rsa_key; print(generate_rsa_key())')" \
+	  $(MANAGE) check --deploy --fail-level WARNING
+
+lint: venv-dev
+	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
+
+format: venv-dev
+	$(VENV)/bin/ruff check --fix . && $(VENV)/bin/ruff format .
+
+## Re-extract and compile translations (needs GNU gettext; compiled .mo files are committed).
+messages: venv
+	$(MANAGE) makemessages -l ko --ignore=.venv --ignore=var
+	$(MANAGE) makemessages -d djangojs -l ko --ignore=.venv --ignore=var --ignore=static/vendor
+	$(MANAGE) compilemessages --ignore=.venv
+
+bench-ledger: venv-dev
+	@eval "$$(.ci/detect-services)" && $(PY) benchmarks/ledger.py
+
+bench-games: venv-dev
+	@eval "$$(.ci/detect-services)" && $(PY) benchmarks/games.py
+
+bench-live: venv-dev
+	@eval "$$(.ci/detect-services)" && $(PY) benchmarks/live.py
+
+bench: bench-ledger bench-games bench-live
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -1,0 +1,100 @@
+"""The action log and its on-commit dispatcher.
+
+Apps never import their neighbours to react to each other: a service records
+an action in its own transaction, and after commit every subscriber for that
+action type gets it. Each delivery runs in its own transaction together with
+an :class:`ActionReceipt`, so a subscriber handles an action exactly once even
+when it is delivered again (a retry, or the sweep that redelivers actions a
+crashed process never dispatched).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Callable
+from datetime import timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import Action, ActionReceipt, User
+
+logger = logging.getLogger(__name__)
+
+Handler = Callable[[Action], None]
+ALL = "*"
+
+_subscribers: dict[str, dict[str, Handler]] = defaultdict(dict)
+
+
+def subscribe(action_type: str, name: str) -> Callable[[Handler], Handler]:
+    """Register ``handler`` for ``action_type`` (or ``"*"``) under a stable name.
+
+    The name is stored in receipts; renaming a subscriber makes it see old
+    actions as new, so keep names stable.
+    """
+
+    def register(handler: Handler) -> Handler:
+        _subscribers[action_type][name] = handler
+        return handler
+
+    return register
+
+
+def subscribers_for(action_type: str) -> dict[str, Handler]:
+    return {**_subscribers.get(ALL, {}), **_subscribers.get(action_type, {})}
+
+
+def action_record(
+    *, player: User, type: str, value: int = 0, metadata: dict | None = None
+) -> Action:
+    """Write an action row; subscribers get it once the caller's transaction commits."""
+    action = Action.objects.create(player=player, type=type, value=value, metadata=metadata or {})
+    transaction.on_commit(lambda: action_dispatch(action_id=action.pk), robust=True)
+    return action
+
+
+def action_dispatch(*, action_id: int) -> None:
+    """Deliver one action to each of its subscribers, at most once each."""
+    action = Action.objects.select_related("player").get(pk=action_id)
+    for name, handler in subscribers_for(action.type).items():
+        action_deliver(action=action, subscriber=name, handler=handler)
+
+
+def action_deliver(*, action: Action, subscriber: str, handler: Handler) -> bool:
+    """Run ``handler`` and write its receipt atomically; False if already handled."""
+    if ActionReceipt.objects.filter(action=action, subscriber=subscriber).exists():
+        return False
+    try:
+        with transaction.atomic():
+            ActionReceipt.objects.create(action=action, subscriber=subscriber)
+            handler(action)
+    except IntegrityError:
+        # A concurrent delivery wrote the receipt first: its effects stand, ours rolled back.
+        if ActionReceipt.objects.filter(action=action, subscriber=subscriber).exists():
+            return False
+        raise
+    except Exception:
+        # One failing subscriber must not stop the others; the sweep retries it.
+        logger.exception("subscriber %s failed on action %s", subscriber, action.pk)
+        return False
+    return True
+
+
+def actions_redeliver(*, older_than: timedelta = timedelta(seconds=30), limit: int = 500) -> int:
+    """Deliver recent actions that some subscriber has not handled yet.
+
+    Covers a process that died between commit and dispatch. Returns the number
+    of deliveries made.
+    """
+    since = timezone.now() - timedelta(days=1)
+    until = timezone.now() - older_than
+    delivered = 0
+    candidates = Action.objects.filter(created_at__gte=since, created_at__lte=until).order_by("pk")
+    for action in candidates.prefetch_related("receipts")[:limit]:
+        done = {receipt.subscriber for receipt in action.receipts.all()}
+        for name, handler in subscribers_for(action.type).items():
+            if name not in done and action_deliver(action=action, subscriber=name, handler=handler):
+                delivered += 1
+    return delivered

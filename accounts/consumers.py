@@ -1,0 +1,59 @@
+"""The per-player live socket at ``/ws/live/``."""
+
+from __future__ import annotations
+
+import json
+
+from channels.generic.websocket import AsyncWebsocketConsumer
+
+from accounts.live import player_group
+
+# Close codes (documented in docs/live.md).
+CLOSE_UNAUTHENTICATED = 4401
+
+MAX_MESSAGE_BYTES = 4096
+
+
+class LiveConsumer(AsyncWebsocketConsumer):
+    """Joins the signed-in player's own group and relays events pushed to it."""
+
+    async def connect(self) -> None:
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated:
+            await self.close(code=CLOSE_UNAUTHENTICATED)
+            return
+        self.groups_joined: list[str] = [player_group(user.pk)]
+        for group in self.groups_joined:
+            await self.channel_layer.group_add(group, self.channel_name)
+        await self.accept()
+        await self.send_json({"type": "hello", "player": user.pk})
+
+    async def disconnect(self, code: int) -> None:
+        for group in getattr(self, "groups_joined", []):
+            await self.channel_layer.group_discard(group, self.channel_name)
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        if bytes_data is not None or text_data is None or len(text_data) > MAX_MESSAGE_BYTES:
+            await self.send_error("bad_message", "Send JSON text messages under 4 KB.")
+            return
+        try:
+            message = json.loads(text_data)
+        except ValueError:
+            await self.send_error("bad_json", "Messages must be JSON objects.")
+            return
+        if not isinstance(message, dict) or not isinstance(message.get("type"), str):
+            await self.send_error("bad_message", "Messages need a string 'type'.")
+            return
+        if message["type"] == "ping":
+            await self.send_json({"type": "pong"})
+        else:
+            await self.send_error("unknown_type", f"Unknown message type {message['type']!r}.")
+
+    async def live_event(self, message: dict) -> None:
+        await self.send_json(message["event"])
+
+    async def send_json(self, data: dict) -> None:
+        await self.send(text_data=json.dumps(data, default=str))
+
+    async def send_error(self, code: str, message: str) -> None:
+        await self.send_json({"type": "error", "code": code, "message": message})

@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+from datetime import date
+
+from django import forms
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User, nickname_validator, time_zone_choices
+
+
+def age_on(born: date, today: date) -> int:
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+class SignupForm(forms.Form):
+    """Extra signup fields; allauth mixes this into both the page form and the
+    headless JSON input, so the same rules hold for browsers and app clients."""
+
+    nickname = forms.CharField(
+        label=_("Nickname"),
+        max_length=24,
+        min_length=2,
+        validators=[nickname_validator],
+        help_text=_("Shown to other players. 2 to 24 letters, digits, - or _."),
+        widget=forms.TextInput(attrs={"autocomplete": "nickname"}),
+    )
+    date_of_birth = forms.DateField(
+        label=_("Date of birth"),
+        widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}),
+        help_text=_("You must be at least %(age)s to play.") % {"age": settings.SITE_MIN_AGE},
+    )
+
+    def clean_nickname(self) -> str:
+        nickname = self.cleaned_data["nickname"]
+        if User.objects.filter(nickname__iexact=nickname).exists():
+            raise forms.ValidationError(_("That nickname is taken."), code="nickname_taken")
+        return nickname
+
+    def clean_date_of_birth(self) -> date:
+        born = self.cleaned_data["date_of_birth"]
+        today = timezone.localdate()
+        if born > today or born.year < 1900:
+            raise forms.ValidationError(_("Enter a real date of birth."), code="invalid_date")
+        if age_on(born, today) < settings.SITE_MIN_AGE:
+            raise forms.ValidationError(
+                _("You must be at least %(age)s years old to join.")
+                % {"age": settings.SITE_MIN_AGE},
+                code="too_young",
+            )
+        return born
+
+    def signup(self, request, user) -> None:
+        """Fields are set in the adapter's ``save_user``, before the first save."""
+
+
+class PreferencesForm(forms.ModelForm):
+    time_zone = forms.ChoiceField(label=_("Time zone"), choices=time_zone_choices)
+
+    class Meta:
+        model = User
+        fields = ["nickname", "time_zone"]
+
+    def clean_nickname(self) -> str:
+        nickname = self.cleaned_data["nickname"]
+        taken = User.objects.filter(nickname__iexact=nickname).exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise forms.ValidationError(_("That nickname is taken."), code="nickname_taken")
+        return nickname

@@ -1,0 +1,43 @@
+"""The one helper that pushes live events to open pages.
+
+Services call :func:`push_to_player` or :func:`push_to_group`; the message is
+sent only after the current transaction commits, so a page never sees an
+event for a change that rolled back. Nothing else calls ``group_send``.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import transaction
+
+logger = logging.getLogger(__name__)
+
+
+def player_group(player_id: int) -> str:
+    return f"player.{player_id}"
+
+
+def _send(group: str, event: dict) -> None:
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    try:
+        async_to_sync(layer.group_send)(group, {"type": "live.event", "event": event})
+    except Exception:
+        # A push is a courtesy: pages catch up from the API. An unreachable
+        # channel layer (Redis down) must never fail the player's action.
+        logger.warning("live push to %s failed", group, exc_info=True)
+
+
+def push_to_group(group: str, event: dict) -> None:
+    """Send ``event`` (a dict with a ``type`` key) to ``group`` after commit."""
+    if "type" not in event:
+        raise ValueError("live events carry a 'type' key")
+    transaction.on_commit(lambda: _send(group, event))
+
+
+def push_to_player(player_id: int, event: dict) -> None:
+    push_to_group(player_group(player_id), event)

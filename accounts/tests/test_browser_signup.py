@@ -1,0 +1,28 @@
+"""A new player signs up through the page and lands signed in."""
+
+from __future__ import annotations
+
+import pytest
+
+from casino_club.browser import browser_page
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_new_player_signs_up_and_sees_their_nickname(live_server):
+    with browser_page() as page:
+        page.goto(f"{live_server.url}/accounts/signup/")
+        page.get_by_label("Email").fill("erin@example.com")
+        page.get_by_label("Nickname").fill("Erin")
+        page.get_by_label("Date of birth").fill("1992-06-15")
+        page.get_by_label("Password").fill("an unguessable passphrase 42")
+        page.get_by_role("button", name="Sign Up").click()
+
+        page.wait_for_url(f"{live_server.url}/")
+        assert page.get_by_test_id("nav-nickname").inner_text() == "Erin"
+        assert "Welcome back, Erin" in page.locator("h1").inner_text()
+        page.screenshot(path="test-artifacts/signup-journey.png", full_page=True)
+
+    from accounts.models import User
+
+    assert User.objects.filter(email="erin@example.com", nickname="Erin").exists()

@@ -1,0 +1,216 @@
+"""Read the site's configuration from the environment, in one place.
+
+Everything the operator can set is parsed and validated here, so a bad value
+fails at start with a message naming the variable instead of surfacing later
+as an obscure error. ``settings.py`` calls :func:`read_config` with
+``os.environ``; tests call it with plain dictionaries.
+"""
+
+from __future__ import annotations
+
+import secrets
+import zoneinfo
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+TRUE_WORDS = {"1", "true", "yes", "on"}
+FALSE_WORDS = {"0", "false", "no", "off", ""}
+
+
+class ConfigError(ImproperlyConfigured):
+    """A configuration variable is missing or malformed; the message names it."""
+
+    def __init__(self, variable: str, problem: str) -> None:
+        self.variable = variable
+        super().__init__(f"{variable}: {problem}")
+
+
+@dataclass(frozen=True)
+class Config:
+    production: bool
+    debug: bool
+    secret_key: str
+    allowed_hosts: list[str]
+    database: dict
+    redis_url: str | None
+    email: dict
+    time_zone: str
+    site_min_age: int
+    jwt_private_key: str
+    csrf_trusted_origins: list[str] = field(default_factory=list)
+    database_pool: bool = False
+
+
+def parse_bool(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name)
+    if raw is None:
+        return default
+    word = raw.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ConfigError(name, f"expected true/false, got {raw!r}")
+
+
+def parse_int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(name, f"expected a whole number, got {raw!r}") from None
+    if not low <= value <= high:
+        raise ConfigError(name, f"must be between {low} and {high}, got {value}")
+    return value
+
+
+def parse_list(env: Mapping[str, str], name: str, default: list[str]) -> list[str]:
+    raw = env.get(name)
+    if raw is None:
+        return default
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def parse_database(env: Mapping[str, str], var_dir: Path, pool: bool) -> dict:
+    raw = env.get("DATABASE_URL", "").strip()
+    if not raw:
+        raw = f"sqlite:///{var_dir / 'casino.sqlite3'}"
+    scheme = urlparse(raw).scheme
+    if scheme not in {"sqlite", "postgres", "postgresql", "pgsql"}:
+        raise ConfigError(
+            "DATABASE_URL", f"unsupported scheme {scheme!r}; use sqlite:/// or postgres://"
+        )
+    try:
+        database = environ.Env.db_url_config(raw)
+    except Exception as error:  # environ raises several types for bad URLs
+        raise ConfigError("DATABASE_URL", f"cannot parse {raw!r}: {error}") from None
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        # Without IMMEDIATE transactions, WAL and a busy timeout, concurrent
+        # writers (web + Celery worker) fail with "database is locked".
+        database["OPTIONS"] = {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    else:
+        database["ENGINE"] = "django.db.backends.postgresql"
+        if not database.get("NAME"):
+            raise ConfigError("DATABASE_URL", "names no database")
+        if pool:
+            # Under ASGI every request runs in a fresh thread; a pool keeps
+            # connections warm where CONN_MAX_AGE cannot.
+            database["OPTIONS"] = {"pool": {"min_size": 2, "max_size": 20}}
+            database["CONN_MAX_AGE"] = 0
+        else:
+            database["CONN_MAX_AGE"] = 60
+            database["CONN_HEALTH_CHECKS"] = True
+    return database
+
+
+def parse_redis(env: Mapping[str, str]) -> str | None:
+    raw = env.get("REDIS_URL", "").strip()
+    if not raw:
+        return None
+    parsed = urlparse(raw)
+    if parsed.scheme not in {"redis", "rediss"} or not parsed.hostname:
+        raise ConfigError("REDIS_URL", f"expected redis://host:port/db, got {raw!r}")
+    return raw
+
+
+def parse_email(env: Mapping[str, str]) -> dict:
+    raw = env.get("EMAIL_URL", "").strip()
+    if not raw:
+        return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    try:
+        return environ.Env.email_url_config(raw)
+    except Exception as error:
+        raise ConfigError("EMAIL_URL", f"cannot parse {raw!r}: {error}") from None
+
+
+def parse_time_zone(env: Mapping[str, str]) -> str:
+    name = env.get("TIME_ZONE", "UTC").strip() or "UTC"
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ConfigError("TIME_ZONE", f"unknown time zone {name!r}") from None
+    return name
+
+
+def read_or_create(path: Path, make: callable) -> str:
+    """Return the secret stored at ``path``, generating it on first use."""
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    value = make()
+    path.write_text(value + "\n")
+    path.chmod(0o600)
+    return value
+
+
+def generate_rsa_key() -> str:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    return key.private_bytes(
+        encoding=serialization.Encoding.PEM,
+        format=serialization.PrivateFormat.PKCS8,
+        encryption_algorithm=serialization.NoEncryption(),
+    ).decode()
+
+
+def read_config(env: Mapping[str, str], var_dir: Path) -> Config:
+    """Parse and validate every setting the operator controls.
+
+    Production mode (``PRODUCTION=true``) requires ``SECRET_KEY``,
+    ``ALLOWED_HOSTS`` and ``JWT_PRIVATE_KEY`` from the environment and
+    defaults ``DEBUG`` to off; the embedded default generates its secrets
+    once into ``var/``.
+    """
+    production = parse_bool(env, "PRODUCTION", False)
+    debug = parse_bool(env, "DEBUG", not production)
+
+    secret_key = env.get("SECRET_KEY", "").strip()
+    if not secret_key:
+        if production or not debug:
+            raise ConfigError("SECRET_KEY", "required when DEBUG is off or PRODUCTION is on")
+        secret_key = read_or_create(var_dir / "secret_key.txt", lambda: secrets.token_urlsafe(50))
+    elif len(secret_key) < 32:
+        raise ConfigError("SECRET_KEY", "must be at least 32 characters")
+
+    jwt_key = env.get("JWT_PRIVATE_KEY", "").strip()
+    if not jwt_key:
+        if production:
+            raise ConfigError("JWT_PRIVATE_KEY", "required in production (an RSA key in PEM)")
+        jwt_key = read_or_create(var_dir / "jwt_private_key.pem", generate_rsa_key)
+    elif "PRIVATE KEY" not in jwt_key:
+        raise ConfigError("JWT_PRIVATE_KEY", "expected an RSA private key in PEM format")
+
+    allowed_hosts = parse_list(
+        env, "ALLOWED_HOSTS", [] if production else ["127.0.0.1", "localhost"]
+    )
+    if production and not allowed_hosts:
+        raise ConfigError("ALLOWED_HOSTS", "required in production (comma-separated host names)")
+
+    database_pool = parse_bool(env, "DATABASE_POOL", False)
+    return Config(
+        production=production,
+        debug=debug,
+        secret_key=secret_key,
+        allowed_hosts=allowed_hosts,
+        database=parse_database(env, var_dir, database_pool),
+        redis_url=parse_redis(env),
+        email=parse_email(env),
+        time_zone=parse_time_zone(env),
+        site_min_age=parse_int(env, "SITE_MIN_AGE", 18, 13, 99),
+        jwt_private_key=jwt_key,
+        csrf_trusted_origins=parse_list(env, "CSRF_TRUSTED_ORIGINS", []),
+        database_pool=database_pool,
+    )

@@ -1,0 +1,118 @@
+from __future__ import annotations
+
+import pytest
+
+from casino_club.config import ConfigError, read_config
+
+
+@pytest.fixture
+def var_dir(tmp_path):
+    return tmp_path
+
+
+def test_embedded_default_needs_no_variables(var_dir):
+    config = read_config({}, var_dir)
+
+    assert config.debug is True
+    assert config.production is False
+    assert config.database["ENGINE"] == "django.db.backends.sqlite3"
+    assert str(var_dir) in config.database["NAME"]
+    assert config.database["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+    assert config.redis_url is None
+    assert config.site_min_age == 18
+    assert config.time_zone == "UTC"
+    assert "console" in config.email["EMAIL_BACKEND"]
+
+
+def test_embedded_secrets_are_generated_once_and_reused(var_dir):
+    first = read_config({}, var_dir)
+    second = read_config({}, var_dir)
+
+    assert len(first.secret_key) >= 50
+    assert first.secret_key == second.secret_key
+    assert first.jwt_private_key == second.jwt_private_key
+    assert "PRIVATE KEY" in first.jwt_private_key
+    assert (var_dir / "secret_key.txt").stat().st_mode & 0o077 == 0
+
+
+def test_postgres_and_redis_urls_are_parsed(var_dir):
+    config = read_config(
+        {
+            "DATABASE_URL": "postgres://casino:pw@db.internal:5433/casino",
+            "REDIS_URL": "redis://cache.internal:6379/2",
+            "EMAIL_URL": "smtp://mailer:secret@smtp.internal:587/?tls=True",
+            "TIME_ZONE": "Asia/Seoul",
+            "SITE_MIN_AGE": "19",
+            "ALLOWED_HOSTS": "casino.example, www.casino.example",
+        },
+        var_dir,
+    )
+
+    assert config.database["ENGINE"] == "django.db.backends.postgresql"
+    assert config.database["HOST"] == "db.internal"
+    assert config.database["PORT"] == 5433
+    assert config.database["CONN_MAX_AGE"] == 60
+    assert config.redis_url == "redis://cache.internal:6379/2"
+    assert config.email["EMAIL_HOST"] == "smtp.internal"
+    assert config.email["EMAIL_USE_TLS"] is True
+    assert config.time_zone == "Asia/Seoul"
+    assert config.site_min_age == 19
+    assert config.allowed_hosts == ["casino.example", "www.casino.example"]
+
+
+def test_database_pool_replaces_persistent_connections(var_dir):
+    config = read_config(
+        {"DATABASE_URL": "postgres://u@h/casino", "DATABASE_POOL": "true"}, var_dir
+    )
+
+    assert config.database["OPTIONS"]["pool"]["max_size"] == 20
+    assert config.database["CONN_MAX_AGE"] == 0
+
+
+@pytest.mark.parametrize(
+    ("variables", "named"),
+    [
+        ({"DEBUG": "maybe"}, "DEBUG"),
+        ({"DATABASE_URL": "mysql://u@h/db"}, "DATABASE_URL"),
+        ({"DATABASE_URL": "postgres://u@h"}, "DATABASE_URL"),
+        ({"REDIS_URL": "http://cache:6379"}, "REDIS_URL"),
+        ({"REDIS_URL": "redis://"}, "REDIS_URL"),
+        ({"SITE_MIN_AGE": "twelve"}, "SITE_MIN_AGE"),
+        ({"SITE_MIN_AGE": "7"}, "SITE_MIN_AGE"),
+        ({"TIME_ZONE": "Mars/Olympus_Mons"}, "TIME_ZONE"),
+        ({"EMAIL_URL": "carrier-pigeon://coop"}, "EMAIL_URL"),
+        ({"SECRET_KEY": "short"}, "SECRET_KEY"),
+        ({"DEBUG": "false"}, "SECRET_KEY"),
+        ({"JWT_PRIVATE_KEY": "not a key"}, "JWT_PRIVATE_KEY"),
+    ],
+)
+def test_bad_values_fail_naming_the_variable(var_dir, variables, named):
+    with pytest.raises(ConfigError) as error:
+        read_config(variables, var_dir)
+
+    assert error.value.variable == named
+    assert str(error.value).startswith(f"{named}:")
+
+
+def test_production_requires_its_secrets(var_dir):
+    base = {"PRODUCTION": "true"}
+    with pytest.raises(ConfigError, match=r"^SECRET_KEY"):
+        read_config(base, var_dir)
+    with pytest.raises(ConfigError, match=r"^JWT_PRIVATE_KEY"):
+        read_config({**base, "SECRET_KEY": "k" * 50}, var_dir)
+
+
+def test_production_requires_allowed_hosts(var_dir):
+    from casino_club.config import generate_rsa_key
+
+    variables = {
+        "PRODUCTION": "true",
+        "SECRET_KEY": "k" * 50,
+        "JWT_PRIVATE_KEY": generate_rsa_key(),
+    }
+    with pytest.raises(ConfigError, match=r"^ALLOWED_HOSTS"):
+        read_config(variables, var_dir)
+
+    config = read_config({**variables, "ALLOWED_HOSTS": "casino.example"}, var_dir)
+    assert config.debug is False
+    assert not (var_dir / "secret_key.txt").exists()

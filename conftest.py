@@ -1,0 +1,116 @@
+"""Shared fixtures: the cast (Alice plays, Bob is another player, Maude
+moderates), API clients, and the rules for tests that need real services.
+
+Tests marked ``postgres`` or ``redis`` need the real server. Outside CI they
+are skipped with a reason listed at the end of the run; under ``CI=true`` a
+missing service fails them instead, so CI can never pass by skipping.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+CI = os.environ.get("CI", "").lower() == "true"
+
+
+def using_postgres() -> bool:
+    return settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+
+
+def using_redis() -> bool:
+    return bool(settings.REDIS_URL)
+
+
+def pytest_configure(config) -> None:
+    os.makedirs("test-artifacts", exist_ok=True)
+
+
+def pytest_runtest_setup(item) -> None:
+    missing = []
+    if item.get_closest_marker("postgres") and not using_postgres():
+        missing.append("PostgreSQL (set DATABASE_URL)")
+    if item.get_closest_marker("redis") and not using_redis():
+        missing.append("Redis (set REDIS_URL)")
+    if item.get_closest_marker("browser") and not os.path.exists("/usr/bin/chromium"):
+        missing.append("Debian's chromium (apt-get install chromium)")
+    if missing:
+        message = "needs " + " and ".join(missing)
+        if CI:
+            pytest.fail(f"CI=true but this test {message}", pytrace=False)
+        pytest.skip(message)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+@pytest.fixture(autouse=True)
+def _relaxed_signup_limit(settings):
+    # allauth's signup limit (20/min/IP) is real in production; tests create
+    # many players from one address, so they get a higher limit, not none.
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "signup": "1000/m/ip"}
+
+
+@pytest.fixture
+def make_player(db):
+    from accounts.services import player_create
+
+    counter = iter(range(1, 10_000))
+
+    def make(nickname: str | None = None, **fields):
+        number = next(counter)
+        nickname = nickname or f"player{number}"
+        return player_create(
+            email=fields.pop("email", f"{nickname.lower()}@example.com"),
+            password=fields.pop("password", "correct horse battery staple"),
+            nickname=nickname,
+            date_of_birth=fields.pop("date_of_birth", date(1990, 1, 1)),
+            **fields,
+        )
+
+    return make
+
+
+@pytest.fixture
+def player(make_player):
+    return make_player("Alice")
+
+
+@pytest.fixture
+def other_player(make_player):
+    return make_player("Bob")
+
+
+@pytest.fixture
+def moderator(make_player):
+    from django.contrib.auth.models import Group
+
+    user = make_player("Maude", is_staff=True)
+    user.groups.add(Group.objects.get(name="Moderators"))
+    return user
+
+
+@pytest.fixture
+def api_client():
+    from rest_framework.test import APIClient
+
+    return APIClient()
+
+
+@pytest.fixture
+def player_client(api_client, player):
+    api_client.force_login(player)
+    return api_client
+
+
+def db_vendor() -> str:
+    return connection.vendor

@@ -1,0 +1,52 @@
+// Site-wide behaviour: the phone navigation toggle and the live socket.
+// Pages listen for `live:<type>` events on `document` instead of opening
+// their own sockets, so each player keeps one connection.
+
+const toggle = document.querySelector(".nav-toggle");
+const nav = document.getElementById("site-nav");
+if (toggle && nav) {
+  const narrow = window.matchMedia("(max-width: 56rem)");
+  const sync = () => {
+    if (narrow.matches) {
+      nav.dataset.collapsed = toggle.getAttribute("aria-expanded") === "true" ? "false" : "true";
+    } else {
+      delete nav.dataset.collapsed;
+    }
+  };
+  toggle.addEventListener("click", () => {
+    const open = toggle.getAttribute("aria-expanded") === "true";
+    toggle.setAttribute("aria-expanded", String(!open));
+    sync();
+  });
+  narrow.addEventListener("change", sync);
+  sync();
+}
+
+export function announce(text) {
+  const region = document.getElementById("live-region");
+  if (region) region.textContent = text;
+}
+
+function connectLive(attempt = 0) {
+  if (document.body.dataset.authenticated !== "true" || !("WebSocket" in window)) return;
+  const scheme = location.protocol === "https:" ? "wss" : "ws";
+  const socket = new WebSocket(`${scheme}://${location.host}/ws/live/`);
+  window.casinoLive = socket;
+  socket.addEventListener("open", () => {
+    attempt = 0;
+    document.dispatchEvent(new CustomEvent("live:open", { detail: socket }));
+  });
+  socket.addEventListener("message", (message) => {
+    let event;
+    try { event = JSON.parse(message.data); } catch { return; }
+    if (event && typeof event.type === "string") {
+      document.dispatchEvent(new CustomEvent(`live:${event.type}`, { detail: event }));
+    }
+  });
+  socket.addEventListener("close", (closeEvent) => {
+    if (closeEvent.code === 4401) return; // signed out: do not retry
+    const delay = Math.min(30000, 1000 * 2 ** attempt) + Math.random() * 500;
+    setTimeout(() => connectLive(attempt + 1), delay);
+  });
+}
+connectLive();
