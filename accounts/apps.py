@@ -12,3 +12,5 @@ class AccountsConfig(AppConfig):
         import cryptography.hazmat.primitives.asymmetric.rsa
         import cryptography.hazmat.primitives.serialization  # noqa: F401
         import jwt.algorithms  # noqa: F401
+
+        import casino_club.schema  # noqa: F401  (registers the OpenAPI JWT scheme)

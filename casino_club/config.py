@@ -148,7 +148,7 @@ def read_or_create(path: Path, make: callable) -> str:
     if path.exists():
         return path.read_text().strip()
     path.parent.mkdir(parents=True, exist_ok=True)
-    value = make()
+    value = make().strip()
     path.write_text(value + "\n")
     path.chmod(0o600)
     return value

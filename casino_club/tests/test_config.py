@@ -40,7 +40,7 @@ def test_postgres_and_redis_urls_are_parsed(var_dir):
         {
             "DATABASE_URL": "postgres://casino:pw@db.internal:5433/casino",
             "REDIS_URL": "redis://cache.internal:6379/2",
-            "EMAIL_URL": "smtp://mailer:secret@smtp.internal:587/?tls=True",
+            "EMAIL_URL": "smtp+tls://mailer:secret@smtp.internal:587",
             "TIME_ZONE": "Asia/Seoul",
             "SITE_MIN_AGE": "19",
             "ALLOWED_HOSTS": "casino.example, www.casino.example",

@@ -1,0 +1,85 @@
+"""A real Celery worker process consumes a task and writes to the database,
+on the embedded filesystem broker and on Redis."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from accounts.models import JobStatus
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True), pytest.mark.slow]
+
+ROOT = Path(settings.BASE_DIR)
+SEND_HEARTBEAT = (
+    "import django; django.setup(); from accounts.tasks import heartbeat; heartbeat.delay()"
+)
+
+
+def database_url() -> str:
+    db = connection.settings_dict
+    user = db.get("USER") or "postgres"
+    return (
+        f"postgres://{user}@{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{db['NAME']}"
+    )
+
+
+@pytest.mark.parametrize("broker", ["filesystem", "redis"])
+def test_worker_runs_the_heartbeat(broker, tmp_path):
+    if broker == "redis" and not settings.REDIS_URL:
+        pytest.skip("needs REDIS_URL")
+    env = {**os.environ, "DATABASE_URL": database_url(), "CASINO_VAR_DIR": str(tmp_path)}
+    env.pop("REDIS_URL", None)
+    if broker == "redis":
+        # A database number of its own so stale messages from other runs can't interfere.
+        env["REDIS_URL"] = settings.REDIS_URL.rsplit("/", 1)[0] + "/5"
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "casino_club",
+            "worker",
+            "--pool=solo",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "--loglevel=WARNING",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                SEND_HEARTBEAT,
+            ],
+            cwd=ROOT,
+            env={**env, "DJANGO_SETTINGS_MODULE": "casino_club.settings"},
+            check=True,
+            timeout=60,
+        )
+        deadline = time.monotonic() + 45
+        while time.monotonic() < deadline:
+            if JobStatus.objects.filter(name="heartbeat").exists():
+                break
+            time.sleep(0.3)
+        assert JobStatus.objects.filter(name="heartbeat", ok=True).exists(), "worker never ran it"
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            worker.kill()
