@@ -47,6 +47,9 @@ def pytest_runtest_setup(item) -> None:
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
+    if not settings.configured:  # pure tests run with -p no:django
+        yield
+        return
     from django.core.cache import cache
 
     cache.clear()
@@ -54,7 +57,10 @@ def _fresh_cache():
 
 
 @pytest.fixture(autouse=True)
-def _relaxed_signup_limit(settings):
+def _relaxed_signup_limit(request):
+    if not settings.configured:
+        return
+    settings = request.getfixturevalue("settings")
     # allauth's signup limit (20/min/IP) is real in production; tests create
     # many players from one address, so they get a higher limit, not none.
     settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "signup": "1000/m/ip"}
