@@ -60,10 +60,13 @@ def _fresh_cache():
 def _relaxed_signup_limit(request):
     if not settings.configured:
         return
-    settings = request.getfixturevalue("settings")
+    django_settings = request.getfixturevalue("settings")
     # allauth's signup limit (20/min/IP) is real in production; tests create
     # many players from one address, so they get a higher limit, not none.
-    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "signup": "1000/m/ip"}
+    django_settings.ACCOUNT_RATE_LIMITS = {
+        **django_settings.ACCOUNT_RATE_LIMITS,
+        "signup": "1000/m/ip",
+    }
 
 
 @pytest.fixture
