@@ -1,0 +1,173 @@
+"""Reads about coins: balances, the wallet's faucet state, history."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from django.core.cache import cache
+from django.db.models import QuerySet, Sum
+from django.utils import timezone
+
+from economy.models import (
+    REWARD_KINDS,
+    Account,
+    AccountKind,
+    BonusClaim,
+    BonusKind,
+    EconomySettings,
+    Entry,
+)
+
+SETTINGS_CACHE_KEY = "economy:settings:v1"
+SETTINGS_CACHE_SECONDS = 60
+
+
+def economy_settings_get() -> EconomySettings:
+    """The faucet rules (cached; saving them in admin clears the cache)."""
+    found = cache.get(SETTINGS_CACHE_KEY)
+    if found is None:
+        found, _ = EconomySettings.objects.get_or_create(pk=1)
+        cache.set(SETTINGS_CACHE_KEY, found, SETTINGS_CACHE_SECONDS)
+    return found
+
+
+def economy_settings_forget() -> None:
+    cache.delete(SETTINGS_CACHE_KEY)
+
+
+def player_balance(*, player) -> int:
+    """The player's coins (0 before their wallet opens)."""
+    balance = Account.objects.filter(player=player).values_list("balance", flat=True).first()
+    return balance or 0
+
+
+def system_balance(*, code: str) -> int:
+    """A system account's balance: the sum of its entries (it is not stored)."""
+    total = Entry.objects.filter(account__code=code).aggregate(total=Sum("amount"))["total"]
+    return total or 0
+
+
+def system_balances() -> dict[str, int]:
+    rows = (
+        Entry.objects.exclude(account__kind=AccountKind.PLAYER)
+        .values("account__code")
+        .annotate(total=Sum("amount"))
+    )
+    balances = dict.fromkeys(
+        Account.objects.exclude(kind=AccountKind.PLAYER).values_list("code", flat=True), 0
+    )
+    balances.update({row["account__code"]: row["total"] for row in rows})
+    return balances
+
+
+def escrow_held_for(*, reference: str) -> int:
+    """Coins escrow holds for one match (held minus paid out or refunded)."""
+    total = Entry.objects.filter(
+        account__kind=AccountKind.ESCROW, transaction__reference=reference
+    ).aggregate(total=Sum("amount"))["total"]
+    return total or 0
+
+
+def local_midnight_after(*, player, day: date) -> datetime:
+    """The moment ``day`` ends in the player's time zone."""
+    return datetime.combine(day + timedelta(days=1), time.min, tzinfo=player.zone)
+
+
+def daily_streak_next(*, last: BonusClaim | None, today: date) -> int:
+    """The streak a claim made ``today`` would reach (a missed day resets it)."""
+    if last is not None and last.local_date == today - timedelta(days=1):
+        return last.streak + 1
+    return 1
+
+
+def ladder_day_for(streak: int) -> int:
+    """Streak days 1..7 climb the ladder; day 8 starts it again at step 1."""
+    return (streak - 1) % 7 + 1
+
+
+def last_claim(*, player, kind: str) -> BonusClaim | None:
+    order = "-local_date" if kind == BonusKind.DAILY else "-created_at"
+    return BonusClaim.objects.filter(player=player, kind=kind).order_by(order, "-id").first()
+
+
+def wallet_state(*, player, now: datetime | None = None) -> dict:
+    """Balance, today's bonus (streak, ladder) and the refill, as the wallet shows them."""
+    now = now or timezone.now()
+    rules = economy_settings_get()
+    balance = player_balance(player=player)
+    today = player.local_date(now)
+
+    last_daily = last_claim(player=player, kind=BonusKind.DAILY)
+    claimed_today = last_daily is not None and last_daily.local_date >= today
+    if claimed_today:
+        streak = last_daily.streak
+        current_day = last_daily.ladder_day
+        next_amount = rules.daily_ladder[ladder_day_for(streak + 1) - 1]
+    else:
+        alive = last_daily is not None and last_daily.local_date == today - timedelta(days=1)
+        streak = last_daily.streak if alive else 0
+        current_day = ladder_day_for(daily_streak_next(last=last_daily, today=today))
+        next_amount = rules.daily_ladder[current_day - 1]
+    ladder = []
+    for day, amount in enumerate(rules.daily_ladder, start=1):
+        if day < current_day or (day == current_day and claimed_today):
+            state = "claimed"
+        elif day == current_day:
+            state = "available"
+        else:
+            state = "upcoming"
+        ladder.append({"day": day, "amount": amount, "state": state, "current": day == current_day})
+
+    last_refill = last_claim(player=player, kind=BonusKind.REFILL)
+    cooldown = timedelta(hours=rules.refill_cooldown_hours)
+    cooling_until = last_refill.created_at + cooldown if last_refill else None
+    cooling = cooling_until is not None and cooling_until > now
+    below = balance < rules.refill_threshold
+    return {
+        "balance": balance,
+        "daily_bonus": {
+            "claimed_today": claimed_today,
+            "available": not claimed_today,
+            "streak": streak,
+            "current_day": current_day,
+            "next_amount": next_amount,
+            "ladder": ladder,
+            "next_reset": local_midnight_after(player=player, day=today),
+        },
+        "refill": {
+            "available": below and not cooling,
+            "threshold": rules.refill_threshold,
+            "amount": rules.refill_amount,
+            "cooldown_hours": rules.refill_cooldown_hours,
+            "next_available_at": cooling_until if cooling else None,
+        },
+    }
+
+
+def ledger_entries_for(
+    *,
+    player,
+    kind: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+) -> QuerySet[Entry]:
+    """The player's own entries, newest first; dates are the player's calendar days."""
+    entries = Entry.objects.filter(account__player=player).select_related("transaction")
+    if kind:
+        entries = entries.filter(transaction__kind=kind)
+    if since:
+        entries = entries.filter(created_at__gte=datetime.combine(since, time.min, player.zone))
+    if until:
+        entries = entries.filter(created_at__lt=local_midnight_after(player=player, day=until))
+    return entries.order_by("-created_at", "-id")
+
+
+def reward_history_for(*, player) -> QuerySet[Entry]:
+    """What the player was given: grants, bonuses, mission, pass and event rewards."""
+    return (
+        Entry.objects.filter(
+            account__player=player, transaction__kind__in=REWARD_KINDS, amount__gt=0
+        )
+        .select_related("transaction")
+        .order_by("-created_at", "-id")
+    )

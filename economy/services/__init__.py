@@ -1,0 +1,59 @@
+"""Writes about coins. Import from here: ``from economy import services``.
+
+``ledger_transfer`` and ``round_settle`` are the only writers of balances and
+entries; every other service here is built on them.
+"""
+
+from economy.services.adjustments import adjustment_make
+from economy.services.escrow import escrow_hold, escrow_pay, escrow_refund
+from economy.services.faucets import (
+    DAILY_BONUS_CLAIMED,
+    REFILL_CLAIMED,
+    ClaimResult,
+    daily_bonus_claim,
+    refill_claim,
+    signup_grant,
+)
+from economy.services.ledger import (
+    ADJUSTMENTS,
+    ESCROW,
+    GAME_BANK_PREFIX,
+    MINT,
+    SHOP_SINK,
+    Settlement,
+    idempotency_key_check,
+    ledger_transfer,
+    player_account,
+    round_settle,
+    system_account,
+    system_accounts_forget,
+)
+from economy.services.reconcile import ReconcileReport, ledger_reconcile, reconcile_record
+
+__all__ = [
+    "ADJUSTMENTS",
+    "DAILY_BONUS_CLAIMED",
+    "ESCROW",
+    "GAME_BANK_PREFIX",
+    "MINT",
+    "REFILL_CLAIMED",
+    "SHOP_SINK",
+    "ClaimResult",
+    "ReconcileReport",
+    "Settlement",
+    "adjustment_make",
+    "daily_bonus_claim",
+    "escrow_hold",
+    "escrow_pay",
+    "escrow_refund",
+    "idempotency_key_check",
+    "ledger_reconcile",
+    "ledger_transfer",
+    "player_account",
+    "reconcile_record",
+    "refill_claim",
+    "round_settle",
+    "signup_grant",
+    "system_account",
+    "system_accounts_forget",
+]

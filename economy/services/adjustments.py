@@ -1,0 +1,56 @@
+"""Moderator corrections: they go through the ledger like every other coin."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from accounts.live import push_to_player
+from economy.errors import InvalidAmount, NotAModerator, ReasonRequired
+from economy.models import Adjustment, LedgerKind
+from economy.services.ledger import (
+    ADJUSTMENTS,
+    MAX_AMOUNT,
+    _transfer,
+    is_whole_number,
+    player_account,
+    system_account,
+)
+
+
+def adjustment_make(*, moderator, player, amount: int, reason: str) -> Adjustment:
+    """Credit (amount > 0) or debit (amount < 0) a player, with a mandatory reason.
+
+    The coins come from or go to the ``adjustments`` account; the row returned
+    is the audit record. A debit larger than the balance raises
+    ``InsufficientCoins``.
+    """
+    if not moderator.has_perm("economy.add_adjustment"):
+        raise NotAModerator()
+    if not is_whole_number(amount) or amount == 0 or abs(amount) > MAX_AMOUNT:
+        raise InvalidAmount(
+            "The adjustment must be a non-zero whole number of coins.",
+            fields={"amount": "non-zero integer"},
+        )
+    reason = (reason or "").strip() if isinstance(reason, str) else ""
+    if not reason:
+        raise ReasonRequired(fields={"reason": "required"})
+    if len(reason) > 500:
+        raise ReasonRequired("The reason is at most 500 characters.", fields={"reason": "too long"})
+    with transaction.atomic():
+        wallet = player_account(player=player)
+        pool = system_account(code=ADJUSTMENTS)
+        source, destination = (pool, wallet) if amount > 0 else (wallet, pool)
+        txn = _transfer(
+            source=source,
+            destination=destination,
+            amount=abs(amount),
+            kind=LedgerKind.ADJUSTMENT,
+            reference=f"player:{player.pk}",
+            reason=reason,
+            actor=moderator,
+        )
+        adjustment = Adjustment.objects.create(
+            moderator=moderator, player=player, amount=amount, reason=reason, transaction=txn
+        )
+        push_to_player(player.pk, {"type": "wallet.balance", "balance": wallet.balance})
+    return adjustment

@@ -1,0 +1,233 @@
+"""Where coins come from: the signup grant, the daily bonus and the refill.
+
+All three pay from the ``mint`` and go through the ledger. There is no other
+source of coins and no way to buy them (docs/ledger.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.actions import action_record
+from accounts.live import push_to_player
+from economy.errors import BonusAlreadyClaimed, RefillNotAvailable
+from economy.models import Account, BonusClaim, BonusKind, LedgerKind, LedgerTransaction
+from economy.selectors import (
+    daily_streak_next,
+    economy_settings_get,
+    ladder_day_for,
+    last_claim,
+)
+from economy.services.ledger import (
+    MINT,
+    _transfer,
+    idempotency_key_check,
+    player_account,
+    system_account,
+)
+
+DAILY_BONUS_CLAIMED = "DAILY_BONUS_CLAIMED"
+REFILL_CLAIMED = "REFILL_CLAIMED"
+SIGNUP_SCOPE = "signup_grant"
+
+
+@dataclass(frozen=True)
+class ClaimResult:
+    transaction_id: int
+    kind: str
+    amount: int
+    balance: int
+    local_date: date
+    streak: int = 0
+    ladder_day: int = 0
+    replayed: bool = False
+
+
+def signup_grant(*, player) -> LedgerTransaction | None:
+    """Open the player's wallet with the signup grant; once per player, ever."""
+    with transaction.atomic():
+        account = player_account(player=player)
+        key = str(player.pk)
+        earlier = LedgerTransaction.objects.filter(
+            idempotency_scope=SIGNUP_SCOPE, idempotency_key=key
+        ).first()
+        if earlier is not None:
+            return earlier
+        amount = economy_settings_get().signup_grant
+        if amount <= 0:
+            return None
+        # The key also settles a race between two deliveries of PLAYER_JOINED.
+        return _transfer(
+            source=system_account(code=MINT),
+            destination=account,
+            amount=amount,
+            kind=LedgerKind.SIGNUP_GRANT,
+            reference=f"player:{player.pk}",
+            idempotency_scope=SIGNUP_SCOPE,
+            idempotency_key=key,
+        )
+
+
+def _locked_account(player) -> Account:
+    # The faucet rules read earlier claims and the balance and then write; the
+    # row lock on the player's wallet makes two concurrent claims take turns,
+    # so the second sees the first (unique constraints are the backstop).
+    account = player_account(player=player)
+    return Account.objects.select_for_update().get(pk=account.pk)
+
+
+def _replayed_claim(*, scope: str, key: str | None) -> ClaimResult | None:
+    if key is None:
+        return None
+    claim = (
+        BonusClaim.objects.filter(
+            transaction__idempotency_scope=scope, transaction__idempotency_key=key
+        )
+        .select_related("transaction")
+        .first()
+    )
+    if claim is None:
+        return None
+    balance = (
+        claim.transaction.entries.filter(account__player_id=claim.player_id)
+        .values_list("balance_after", flat=True)
+        .get()
+    )
+    return _result(claim, balance=balance, replayed=True)
+
+
+def _result(claim: BonusClaim, *, balance: int, replayed: bool = False) -> ClaimResult:
+    return ClaimResult(
+        transaction_id=claim.transaction_id,
+        kind=claim.kind,
+        amount=claim.amount,
+        balance=balance,
+        local_date=claim.local_date,
+        streak=claim.streak,
+        ladder_day=claim.ladder_day,
+        replayed=replayed,
+    )
+
+
+def daily_bonus_claim(
+    *, player, idempotency_key: str | None = None, now: datetime | None = None
+) -> ClaimResult:
+    """Pay today's step of the streak ladder, once per calendar day of the player.
+
+    The day is the player's own (``User.time_zone``). Claiming on the day
+    after the last claim continues the streak; a missed day starts again at
+    day 1; after day 7 the ladder starts again at step 1 while the streak
+    count keeps growing. Raises ``BonusAlreadyClaimed``; a repeated
+    Idempotency-Key returns the first claim.
+    """
+    key = idempotency_key_check(idempotency_key)
+    now = now or timezone.now()
+    scope = f"daily_bonus:{player.pk}"
+    with transaction.atomic():
+        account = _locked_account(player)
+        replay = _replayed_claim(scope=scope, key=key)
+        if replay is not None:
+            return replay
+        today = player.local_date(now)
+        last = last_claim(player=player, kind=BonusKind.DAILY)
+        # ">=": a player who moves their time zone west must not get "today" twice.
+        if last is not None and last.local_date >= today:
+            raise BonusAlreadyClaimed()
+        streak = daily_streak_next(last=last, today=today)
+        day = ladder_day_for(streak)
+        amount = economy_settings_get().daily_ladder[day - 1]
+        txn = _transfer(
+            source=system_account(code=MINT),
+            destination=account,
+            amount=amount,
+            kind=LedgerKind.DAILY_BONUS,
+            reference=f"daily:{today.isoformat()}",
+            idempotency_scope=scope,
+            idempotency_key=key,
+            at=now,
+        )
+        claim = BonusClaim.objects.create(
+            player=player,
+            kind=BonusKind.DAILY,
+            local_date=today,
+            streak=streak,
+            ladder_day=day,
+            amount=amount,
+            transaction=txn,
+            created_at=now,
+        )
+        action_record(
+            player=player,
+            type=DAILY_BONUS_CLAIMED,
+            value=amount,
+            metadata={
+                "streak": streak,
+                "ladder_day": day,
+                "date": today.isoformat(),
+                "transaction_id": txn.pk,
+            },
+        )
+        push_to_player(player.pk, {"type": "wallet.balance", "balance": account.balance})
+    return _result(claim, balance=account.balance)
+
+
+def refill_claim(
+    *, player, idempotency_key: str | None = None, now: datetime | None = None
+) -> ClaimResult:
+    """Top up a player who is nearly out of coins.
+
+    Allowed while the balance is below the threshold, and at most once per
+    cooldown (hours since the last refill). Raises ``RefillNotAvailable``.
+    """
+    key = idempotency_key_check(idempotency_key)
+    now = now or timezone.now()
+    scope = f"refill:{player.pk}"
+    rules = economy_settings_get()
+    with transaction.atomic():
+        account = _locked_account(player)
+        replay = _replayed_claim(scope=scope, key=key)
+        if replay is not None:
+            return replay
+        if account.balance >= rules.refill_threshold:
+            raise RefillNotAvailable(
+                f"The refill is for balances below {rules.refill_threshold} coins; "
+                f"you have {account.balance}."
+            )
+        last = last_claim(player=player, kind=BonusKind.REFILL)
+        if last is not None:
+            ready_at = last.created_at + timedelta(hours=rules.refill_cooldown_hours)
+            if ready_at > now:
+                raise RefillNotAvailable(
+                    f"The next refill is available at {ready_at.isoformat()}.",
+                    fields={"next_available_at": ready_at.isoformat()},
+                )
+        txn = _transfer(
+            source=system_account(code=MINT),
+            destination=account,
+            amount=rules.refill_amount,
+            kind=LedgerKind.REFILL,
+            reference=f"refill:{now.isoformat()}",
+            idempotency_scope=scope,
+            idempotency_key=key,
+            at=now,
+        )
+        claim = BonusClaim.objects.create(
+            player=player,
+            kind=BonusKind.REFILL,
+            local_date=player.local_date(now),
+            amount=rules.refill_amount,
+            transaction=txn,
+            created_at=now,
+        )
+        action_record(
+            player=player,
+            type=REFILL_CLAIMED,
+            value=rules.refill_amount,
+            metadata={"transaction_id": txn.pk},
+        )
+        push_to_player(player.pk, {"type": "wallet.balance", "balance": account.balance})
+    return _result(claim, balance=account.balance)

@@ -1,0 +1,37 @@
+"""How the economy reacts to other apps, and what it adds to theirs.
+
+Registered from ``EconomyConfig.ready``; ``accounts`` never imports us.
+"""
+
+from __future__ import annotations
+
+from accounts.actions import subscribe
+from accounts.profile import register_profile_contributor
+from accounts.selectors import job_status_get
+from accounts.services import PLAYER_JOINED
+from casino_club.health import register_readiness_check
+from economy.selectors import player_balance
+from economy.services import signup_grant
+from economy.services.reconcile import JOB_NAME
+
+
+@subscribe(PLAYER_JOINED, "economy.signup_grant")
+def open_wallet(action) -> None:
+    """A new player's wallet opens with the signup grant (once, see signup_grant)."""
+    signup_grant(player=action.player)
+
+
+@register_profile_contributor
+def coins(player) -> dict:
+    return {"coins": player_balance(player=player)}
+
+
+@register_readiness_check
+def ledger_readiness() -> tuple[str, dict]:
+    # Ready until a reconciliation has actually failed: a fresh install has
+    # not run its first nightly check yet and must still take traffic.
+    status = job_status_get(name=JOB_NAME)
+    return "ledger", {
+        "ok": status is None or status.ok,
+        "last_run": status.last_run_at.isoformat() if status else None,
+    }

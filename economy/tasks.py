@@ -1,0 +1,13 @@
+from __future__ import annotations
+
+from celery import shared_task
+
+from economy.services import ledger_reconcile, reconcile_record
+
+
+@shared_task(name="economy.reconcile_ledger")
+def reconcile_ledger() -> bool:
+    """Nightly check of the whole ledger; the result shows on /readyz."""
+    report = ledger_reconcile()
+    reconcile_record(report=report)
+    return report.ok
