@@ -1,0 +1,30 @@
+"""Fixtures of the games tests that touch the database (the pure-math tests use none)."""
+
+from __future__ import annotations
+
+import pytest
+
+from economy.services import system_accounts_forget
+from games.services import game_configs_forget
+from games.tests.round_helpers import START, give_coins
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _forget_cached_rows():
+    # Tests that commit (or run on-commit callbacks) may cache ids of rows
+    # their rollback removes.
+    yield
+    system_accounts_forget()
+    game_configs_forget()
+
+
+@pytest.fixture
+def funded(player):
+    """Alice with START coins."""
+    give_coins(player, START)
+    return player
