@@ -1,0 +1,121 @@
+"""Rounds under real concurrency on PostgreSQL: one wallet, many threads at once."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.db import connection
+
+from economy.errors import InsufficientCoins
+from economy.selectors import player_balance
+from games.models import GameRound
+from games.services import round_play, seed_pair_active
+from games.tests.round_helpers import assert_ledger_reconciles, give_coins
+
+THREADS = 20
+SPINS_PER_THREAD = 5
+SLOTS = {"bet_per_line": 1, "lines": 20}
+
+
+def run_in_threads(count: int, work) -> list[BaseException]:
+    """Start ``count`` threads together; each closes its own database connection."""
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(count)
+
+    def body(index: int) -> None:
+        try:
+            barrier.wait()
+            work(index)
+        except BaseException as error:  # reported by the test, not swallowed
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=body, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not any(thread.is_alive() for thread in threads)
+    return errors
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_parallel_spins_on_one_wallet_keep_nonces_and_coins_exact(make_player):
+    player = make_player("Alice")
+    give_coins(player, 100_000)
+    start = player_balance(player=player)  # the signup grant ran on commit, too
+    seed_pair_active(player=player)
+
+    def spin(index: int) -> None:
+        for _ in range(SPINS_PER_THREAD):
+            round_play(player=player, slug="slots", params=SLOTS)
+
+    errors = run_in_threads(THREADS, spin)
+
+    assert errors == []
+    rounds = list(GameRound.objects.filter(player=player).order_by("nonce"))
+    assert len(rounds) == THREADS * SPINS_PER_THREAD
+    assert [r.nonce for r in rounds] == list(range(THREADS * SPINS_PER_THREAD))
+    assert seed_pair_active(player=player).nonce == THREADS * SPINS_PER_THREAD
+    wagered = sum(r.wager for r in rounds)
+    paid = sum(r.payout for r in rounds)
+    assert player_balance(player=player) == start - wagered + paid
+    assert_ledger_reconciles()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_parallel_spins_never_overdraw_and_refused_ones_leave_no_trace(make_player):
+    player = make_player("Alice")
+    start = player_balance(player=player)  # the signup grant: a few 200-coin spins
+    refused = []
+
+    def spin(index: int) -> None:
+        for _ in range(3):
+            try:
+                round_play(player=player, slug="slots", params={"bet_per_line": 10, "lines": 20})
+            except InsufficientCoins:
+                refused.append(index)
+
+    errors = run_in_threads(THREADS, spin)
+
+    assert errors == []
+    rounds = list(GameRound.objects.filter(player=player).order_by("nonce"))
+    assert [r.nonce for r in rounds] == list(range(len(rounds)))  # refused rounds took no nonce
+    assert seed_pair_active(player=player).nonce == len(rounds)
+    balance = player_balance(player=player)
+    assert balance >= 0
+    assert refused  # 12,000 coins of bets on a far smaller wallet
+    assert balance == start - sum(r.wager for r in rounds) + sum(r.payout for r in rounds)
+    assert_ledger_reconciles()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_retries_with_one_key_settle_once(make_player):
+    player = make_player("Alice")
+    start = player_balance(player=player)
+    results = []
+
+    def spin(index: int) -> None:
+        results.append(
+            round_play(
+                player=player,
+                slug="rps",
+                params={"bet": 50, "move": "rock"},
+                idempotency_key="same-key",
+            )
+        )
+
+    errors = run_in_threads(10, spin)
+
+    assert errors == []
+    assert len({result.round.pk for result in results}) == 1
+    assert sum(not result.replayed for result in results) == 1
+    assert GameRound.objects.filter(player=player).count() == 1
+    only = results[0].round
+    assert player_balance(player=player) == start - only.wager + only.payout
+    assert_ledger_reconciles()
