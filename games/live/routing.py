@@ -1,0 +1,5 @@
+from django.urls import path
+
+from games.live.consumers import RpsConsumer
+
+websocket_urlpatterns = [path("ws/rps/", RpsConsumer.as_asgi())]
