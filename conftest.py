@@ -69,6 +69,20 @@ def _relaxed_signup_limit(request):
     }
 
 
+@pytest.fixture(autouse=True)
+def _eager_celery():
+    """Unit tests run Celery tasks in-process; real workers have their own tests."""
+    if not settings.configured:
+        yield
+        return
+    from casino_club.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
 @pytest.fixture
 def make_player(db):
     from accounts.services import player_create
@@ -104,7 +118,17 @@ def moderator(make_player):
     from django.contrib.auth.models import Group
 
     user = make_player("Maude", is_staff=True)
-    user.groups.add(Group.objects.get(name="Moderators"))
+    # get_or_create: transactional tests flush the rows data migrations made.
+    group, _ = Group.objects.get_or_create(name="Moderators")
+    if not group.permissions.exists():
+        from django.contrib.auth.models import Permission
+
+        group.permissions.set(
+            Permission.objects.filter(
+                codename__in=["add_broadcast", "view_broadcast", "view_user", "view_action"]
+            )
+        )
+    user.groups.add(group)
     return user
 
 

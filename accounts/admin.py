@@ -2,7 +2,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Action, JobStatus, User
+from accounts.models import Action, Broadcast, JobStatus, Notification, User
+from accounts.notifications import broadcast_schedule
 
 
 @admin.register(User)
@@ -53,4 +54,52 @@ class JobStatusAdmin(admin.ModelAdmin):
     readonly_fields = ["name", "last_run_at", "ok", "detail"]
 
     def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Broadcast)
+class BroadcastAdmin(admin.ModelAdmin):
+    """Moderators compose messages here; saving schedules them through the service."""
+
+    list_display = ["title", "audience", "player", "send_at", "sent_at", "recipients", "author"]
+    list_filter = ["audience"]
+    search_fields = ["title", "player__nickname"]
+    autocomplete_fields = ["player"]
+    fields = ["audience", "player", "title", "body", "url", "send_at"]
+    readonly_fields: list[str] = []
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None:  # sent or scheduled messages are history, not drafts
+            return [*self.fields, "sent_at", "recipients", "author"]
+        return []
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        broadcast = broadcast_schedule(
+            author=request.user,
+            audience=obj.audience,
+            player=obj.player,
+            title=obj.title,
+            body=obj.body,
+            url=obj.url,
+            send_at=obj.send_at,
+        )
+        obj.pk = broadcast.pk
+        obj.author = broadcast.author
+        obj._state.adding = False
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "player", "kind", "title", "delivered_at", "read_at"]
+    list_filter = ["kind"]
+    search_fields = ["player__nickname", "title"]
+    list_select_related = ["player"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

@@ -6,7 +6,7 @@ import json
 
 from channels.generic.websocket import AsyncWebsocketConsumer
 
-from accounts.live import player_group
+from accounts.live import SITE_GROUP, player_group
 
 # Close codes (documented in docs/live.md).
 CLOSE_UNAUTHENTICATED = 4401
@@ -22,7 +22,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
         if user is None or not user.is_authenticated:
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
-        self.groups_joined: list[str] = [player_group(user.pk)]
+        self.groups_joined: list[str] = [player_group(user.pk), SITE_GROUP]
         for group in self.groups_joined:
             await self.channel_layer.group_add(group, self.channel_name)
         await self.accept()

@@ -7,7 +7,13 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User, nickname_validator, time_zone_choices
+from accounts.models import (
+    ALWAYS_DELIVERED,
+    NotificationKind,
+    User,
+    nickname_validator,
+    time_zone_choices,
+)
 
 
 def age_on(born: date, today: date) -> int:
@@ -68,3 +74,32 @@ class PreferencesForm(forms.ModelForm):
         if taken.exists():
             raise forms.ValidationError(_("That nickname is taken."), code="nickname_taken")
         return nickname
+
+
+class NotificationPreferencesForm(forms.Form):
+    muted_kinds = forms.MultipleChoiceField(
+        label=_("Don't notify me about"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=[
+            (kind.value, kind.label) for kind in NotificationKind if kind not in ALWAYS_DELIVERED
+        ],
+    )
+    email_enabled = forms.BooleanField(label=_("Also send notifications by email"), required=False)
+    quiet_start = forms.TimeField(
+        label=_("Quiet hours start"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}),
+        help_text=_("In your time zone. No reminders or emails during quiet hours."),
+    )
+    quiet_end = forms.TimeField(
+        label=_("Quiet hours end"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
+    )
+
+    def clean(self):
+        data = super().clean()
+        if (data.get("quiet_start") is None) != (data.get("quiet_end") is None):
+            raise forms.ValidationError(
+                _("Give both the start and the end of quiet hours, or neither.")
+            )
+        return data

@@ -16,6 +16,10 @@ from django.db import transaction
 logger = logging.getLogger(__name__)
 
 
+# Every open page of every signed-in player (site-wide banners, broadcasts).
+SITE_GROUP = "site"
+
+
 def player_group(player_id: int) -> str:
     return f"player.{player_id}"
 

@@ -152,3 +152,110 @@ class ActionReceipt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subscriber} handled action {self.action_id}"
+
+
+class NotificationKind(models.TextChoices):
+    LEVEL_UP = "LEVEL_UP", _("Level up")
+    TIER_UP = "TIER_UP", _("VIP tier up")
+    MISSION_COMPLETED = "MISSION_COMPLETED", _("Mission completed")
+    INVITE_REWARD = "INVITE_REWARD", _("Invite reward")
+    EVENT_STARTED = "EVENT_STARTED", _("Event started")
+    PASS_TIER_CLAIMABLE = "PASS_TIER_CLAIMABLE", _("Season pass tier ready")
+    INACTIVITY_REMINDER = "INACTIVITY_REMINDER", _("We miss you")
+    MODERATOR_MESSAGE = "MODERATOR_MESSAGE", _("Message from the moderators")
+
+
+# Kinds a player cannot switch off: moderators must be able to reach everyone.
+ALWAYS_DELIVERED = {NotificationKind.MODERATOR_MESSAGE}
+
+
+class Notification(models.Model):
+    """One in-app notification (the original design's ``notifications``).
+
+    ``deliver_at`` in the future means scheduled: the row exists but the
+    player sees it only once a Celery job has delivered it.
+    """
+
+    player = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=32, choices=NotificationKind.choices)
+    title = models.CharField(max_length=120)
+    body = models.TextField(max_length=2000, blank=True)
+    url = models.CharField(max_length=200, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    deliver_at = models.DateTimeField(default=timezone.now)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    broadcast = models.ForeignKey(
+        "Broadcast", null=True, blank=True, on_delete=models.SET_NULL, related_name="notifications"
+    )
+
+    class Meta:
+        ordering = ["-deliver_at", "-id"]
+        indexes = [
+            models.Index(fields=["player", "delivered_at"]),
+            models.Index(fields=["delivered_at", "deliver_at"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["broadcast", "player"],
+                condition=models.Q(broadcast__isnull=False),
+                name="notification_once_per_broadcast",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for {self.player_id}: {self.title}"
+
+
+class NotificationPreference(models.Model):
+    """What a player wants to hear about, by which channel, and when not."""
+
+    player = models.OneToOneField(
+        User, on_delete=models.CASCADE, related_name="notification_preference"
+    )
+    muted_kinds = models.JSONField(default=list, blank=True)
+    email_enabled = models.BooleanField(default=False)
+    quiet_start = models.TimeField(null=True, blank=True)
+    quiet_end = models.TimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"preferences of {self.player_id}"
+
+
+class Audience(models.TextChoices):
+    PLAYER = "PLAYER", _("One player")
+    EVERYONE = "EVERYONE", _("Everyone")
+
+
+class Broadcast(models.Model):
+    """A moderator's message to one player or to everyone, sent at ``send_at``."""
+
+    author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="broadcasts_written")
+    audience = models.CharField(max_length=16, choices=Audience.choices)
+    player = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.CASCADE, related_name="broadcasts_received"
+    )
+    title = models.CharField(max_length=120)
+    body = models.TextField(max_length=2000, blank=True)
+    url = models.CharField(max_length=200, blank=True)
+    send_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    recipients = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-send_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(audience="PLAYER", player__isnull=False)
+                    | (~models.Q(audience="PLAYER") & models.Q(player__isnull=True))
+                ),
+                name="broadcast_player_matches_audience",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.get_audience_display()})"

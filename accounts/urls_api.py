@@ -1,5 +1,24 @@
 from django.urls import path
 
-from accounts.api import MeView
+from accounts import api
 
-urlpatterns = [path("users/me", MeView.as_view(), name="api-me")]
+urlpatterns = [
+    path("users/me", api.MeView.as_view(), name="api-me"),
+    path("notifications/", api.NotificationListView.as_view(), name="api-notifications"),
+    path(
+        "notifications/<int:notification_id>/read",
+        api.NotificationReadView.as_view(),
+        name="api-notification-read",
+    ),
+    path(
+        "notifications/read-all",
+        api.NotificationReadAllView.as_view(),
+        name="api-notifications-read-all",
+    ),
+    path(
+        "notifications/preferences",
+        api.NotificationPreferencesView.as_view(),
+        name="api-notification-preferences",
+    ),
+    path("notification", api.NotificationScheduleView.as_view(), name="api-notification-schedule"),
+]

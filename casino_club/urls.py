@@ -11,6 +11,7 @@ from casino_club.api import api_not_found
 api_patterns = [
     path("", include("accounts.urls_api")),
     path("", include("games.urls_api")),
+    path("", include("economy.urls_api")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
 ]
@@ -18,6 +19,9 @@ api_patterns = [
 urlpatterns = [
     path("", account_views.home, name="home"),
     path("profile/", account_views.profile_page, name="profile"),
+    path("notifications/", account_views.notifications_page, name="notifications"),
+    path("games/", include("games.urls")),
+    path("wallet/", include("economy.urls")),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -98,3 +98,26 @@ async def test_malformed_messages_get_an_error_and_the_socket_stays_open(client,
     await alice.send_json_to({"type": "ping"})
     assert await alice.receive_json_from() == {"type": "pong"}
     await alice.disconnect()
+
+
+async def test_notification_is_pushed_live_with_the_unread_count(client, player):
+    from asgiref.sync import sync_to_async
+
+    from accounts.models import NotificationKind
+    from accounts.notifications import notification_send
+
+    alice = WebsocketCommunicator(
+        application, "/ws/live/", headers=await sync_to_async(session_headers)(client, player)
+    )
+    await alice.connect()
+    await alice.receive_json_from()
+
+    await sync_to_async(notification_send)(
+        player=player, kind=NotificationKind.LEVEL_UP, title="Level 2!"
+    )
+
+    event = await alice.receive_json_from(timeout=3)
+    assert event["type"] == "notification"
+    assert event["title"] == "Level 2!"
+    assert event["unread"] == 1
+    await alice.disconnect()

@@ -83,3 +83,68 @@ def test_worker_runs_the_heartbeat(broker, tmp_path):
             worker.wait(timeout=15)
         except subprocess.TimeoutExpired:
             worker.kill()
+
+
+def test_worker_delivers_a_scheduled_notification_at_its_time(tmp_path, make_player):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from accounts.models import Notification, NotificationKind
+    from accounts.notifications import notification_send
+
+    player = make_player("Scheduled")
+    note = notification_send(
+        player=player,
+        kind=NotificationKind.MODERATOR_MESSAGE,
+        title="See you soon",
+        deliver_at=timezone.now() + timedelta(seconds=2),
+    )
+    assert note.delivered_at is None
+    env = {**os.environ, "DATABASE_URL": database_url(), "CASINO_VAR_DIR": str(tmp_path)}
+    env.pop("REDIS_URL", None)
+    # The worker runs beat too, so the delivery schedule fires on its own. A
+    # short interval keeps the test quick (production runs it every 30 s).
+    from django_celery_beat.models import IntervalSchedule, PeriodicTask
+
+    every_2s, _ = IntervalSchedule.objects.get_or_create(every=2, period="seconds")
+    PeriodicTask.objects.update_or_create(
+        name="Deliver scheduled notifications",
+        defaults={"task": "accounts.deliver_notifications", "interval": every_2s},
+    )
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "casino_club",
+            "worker",
+            "--beat",
+            "--pool=solo",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "--loglevel=WARNING",
+            f"--schedule={tmp_path / 'beat-schedule'}",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 45
+        while time.monotonic() < deadline:
+            if Notification.objects.filter(pk=note.pk, delivered_at__isnull=False).exists():
+                break
+            time.sleep(0.5)
+        delivered = Notification.objects.get(pk=note.pk).delivered_at
+        assert delivered is not None, "the scheduled notification was never delivered"
+        assert delivered >= note.deliver_at
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            worker.kill()

@@ -50,3 +50,29 @@ function connectLive(attempt = 0) {
   });
 }
 connectLive();
+
+// Notifications: keep the unread badge current and show a short toast.
+function setUnread(count) {
+  for (const badge of document.querySelectorAll("[data-unread-count]")) {
+    badge.textContent = String(count);
+    badge.toggleAttribute("data-zero", count === 0);
+  }
+}
+document.addEventListener("live:notification", (event) => {
+  const { title, unread } = event.detail;
+  setUnread(unread);
+  announce(title);
+  let stack = document.querySelector(".toast-stack");
+  if (!stack) {
+    stack = document.createElement("div");
+    stack.className = "toast-stack";
+    document.body.append(stack);
+  }
+  const toast = document.createElement("div");
+  toast.className = "toast";
+  toast.setAttribute("role", "status");
+  toast.textContent = title;
+  stack.append(toast);
+  setTimeout(() => toast.remove(), 6000);
+});
+document.addEventListener("live:notification.read", (event) => setUnread(event.detail.unread));
