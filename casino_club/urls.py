@@ -20,6 +20,8 @@ urlpatterns = [
     path("", account_views.home, name="home"),
     path("profile/", account_views.profile_page, name="profile"),
     path("notifications/", account_views.notifications_page, name="notifications"),
+    # Before "games/": its "<slug>/" pattern would otherwise take "live-rps/".
+    path("games/live-rps/", include("games.live.urls")),
     path("games/", include("games.urls")),
     path("wallet/", include("economy.urls")),
     path("healthz", health.healthz, name="healthz"),

@@ -713,3 +713,42 @@ def test_concurrent_finds_never_seat_a_player_twice(make_player):
     assert LiveSeat.objects.count() == 10
     assert escrow() == 2 * STAKE * formed
     assert sum(balances(*players)) == 10 * GRANT - 2 * STAKE * formed
+
+
+# --- the page -------------------------------------------------------------------------
+
+
+def test_the_page_offers_the_stakes_to_a_signed_in_player(client, player):
+    client.force_login(player)
+
+    response = client.get("/games/live-rps/")
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'data-socket-path="/ws/rps/"' in page
+    assert all(f'value="{stake}"' in page for stake in services.live_stakes())
+    assert "games/live_rps.js" in page
+
+
+def test_the_page_asks_anonymous_visitors_to_sign_in(client):
+    response = client.get("/games/live-rps/")
+
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
+
+
+def test_the_sweep_is_scheduled_every_30_seconds():
+    import importlib
+
+    from django.apps import apps
+    from django_celery_beat.models import PeriodicTask
+
+    # Transactional tests flush the migration's rows, so run its function
+    # again (twice: get_or_create leaves an existing schedule alone).
+    migration = importlib.import_module("games.migrations.0002_live_rps")
+    migration.create_sweep_schedule(apps, None)
+    migration.create_sweep_schedule(apps, None)
+
+    task = PeriodicTask.objects.get(task="games.live_rps_sweep")
+    assert (task.interval.every, task.interval.period) == (30, "seconds")
+    assert "games.live_rps_sweep" in celery_app.tasks
