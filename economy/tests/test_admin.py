@@ -1,0 +1,114 @@
+"""Moderators correct balances only through audited adjustments; the ledger is read-only."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from economy.models import Account, Adjustment, EconomySettings, Entry, LedgerTransaction
+from economy.selectors import economy_settings_get, player_balance
+from economy.tests.conftest import ledger_snapshot
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def maude(client, moderator):
+    client.force_login(moderator)
+    return client
+
+
+def test_a_moderator_credits_a_player_with_a_reason(maude, moderator, player):
+    response = maude.post(
+        reverse("admin:economy_adjustment_add"),
+        {"player": player.pk, "amount": 250, "reason": "Refund for a stuck round"},
+    )
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    adjustment = Adjustment.objects.get()
+    assert (adjustment.moderator, adjustment.amount) == (moderator, 250)
+    assert adjustment.transaction.actor == moderator
+    assert player_balance(player=player) == 250
+    listing = maude.get(reverse("admin:economy_adjustment_changelist")).content.decode()
+    assert "Refund for a stuck round" in listing
+
+
+def test_an_adjustment_without_a_reason_is_a_form_error(maude, player):
+    before = ledger_snapshot()
+
+    response = maude.post(
+        reverse("admin:economy_adjustment_add"), {"player": player.pk, "amount": 5, "reason": ""}
+    )
+
+    assert response.status_code == 200
+    assert "reason" in response.context["adminform"].form.errors
+    assert ledger_snapshot() == before
+    assert not Adjustment.objects.exists()
+
+
+def test_a_debit_above_the_balance_is_a_form_error_and_changes_nothing(maude, player, fund):
+    fund(player, 10)
+    before = ledger_snapshot()
+
+    response = maude.post(
+        reverse("admin:economy_adjustment_add"),
+        {"player": player.pk, "amount": -11, "reason": "Clawback"},
+    )
+
+    assert response.status_code == 200
+    assert "Not enough coins" in str(response.context["adminform"].form.errors)
+    assert ledger_snapshot() == before
+    assert not Adjustment.objects.exists()
+
+
+def test_balances_transactions_and_entries_are_read_only(maude, player, fund):
+    fund(player, 10)
+    account = Account.objects.get(player=player)
+    txn = LedgerTransaction.objects.get()
+    entry = Entry.objects.filter(account=account).get()
+
+    for name, obj in (("account", account), ("ledgertransaction", txn), ("entry", entry)):
+        url = reverse(f"admin:economy_{name}_change", args=[obj.pk])
+        assert maude.get(url).status_code == 200
+        assert maude.post(url, {"balance": 10**6, "amount": 10**6}).status_code == 403
+        assert maude.get(reverse(f"admin:economy_{name}_add")).status_code == 403
+        assert maude.get(reverse(f"admin:economy_{name}_changelist")).status_code == 200
+
+    assert player_balance(player=player) == 10
+
+
+def test_the_accounts_list_shows_derived_system_balances(maude, player, fund):
+    fund(player, 42)
+
+    listing = maude.get(reverse("admin:economy_account_changelist")).content.decode()
+
+    assert "-42" in listing
+
+
+def test_moderators_edit_the_faucet_rules_with_validation(maude):
+    rules = economy_settings_get()
+    url = reverse("admin:economy_economysettings_change", args=[rules.pk])
+    form = {
+        "signup_grant": 500,
+        "daily_ladder": "[10, 20, 30, 40, 50, 60, 70]",
+        "refill_threshold": 50,
+        "refill_amount": 200,
+        "refill_cooldown_hours": 6,
+    }
+
+    refused = maude.post(url, {**form, "daily_ladder": "[10, 20, -30]"})
+    assert refused.status_code == 200
+    assert "daily_ladder" in refused.context["adminform"].form.errors
+    assert economy_settings_get().daily_ladder[0] == 100
+
+    assert maude.post(url, form).status_code == 302
+    assert economy_settings_get().daily_ladder == [10, 20, 30, 40, 50, 60, 70]
+    assert EconomySettings.objects.get().refill_cooldown_hours == 6
+
+
+def test_a_player_cannot_open_the_ledger_admin(client, player):
+    client.force_login(player)
+
+    response = client.get(reverse("admin:economy_account_changelist"))
+
+    assert response.status_code == 302

@@ -1,0 +1,237 @@
+"""The wallet API: each endpoint, its errors in the one JSON shape, and replays."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from economy.models import Entry, LedgerKind
+from economy.selectors import player_balance
+from economy.services import MINT, ledger_transfer, player_account, system_account
+from economy.tests.conftest import ledger_snapshot
+
+pytestmark = pytest.mark.django_db
+
+
+def assert_error(response, status: int, code: str) -> dict:
+    assert response.status_code == status, response.content
+    body = response.json()
+    assert set(body) == {"error"}
+    assert set(body["error"]) == {"code", "message", "fields"}
+    assert body["error"]["code"] == code
+    assert body["error"]["message"]
+    return body["error"]
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("get", "/api/wallet"),
+        ("get", "/api/wallet/ledger"),
+        ("get", "/api/rewards"),
+        ("post", "/api/bonus/daily/claim"),
+        ("post", "/api/bonus/refill/claim"),
+    ],
+)
+def test_every_wallet_endpoint_needs_a_signed_in_player(api_client, method, path):
+    response = getattr(api_client, method)(path)
+
+    assert_error(response, 401, "not_authenticated")
+
+
+def test_wallet_shows_balance_bonus_and_refill(player_client, player, fund):
+    fund(player, 1234)
+
+    response = player_client.get("/api/wallet")
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["balance"] == 1234
+    assert body["daily_bonus"]["claimed_today"] is False
+    assert body["daily_bonus"]["next_amount"] == 100
+    assert [step["day"] for step in body["daily_bonus"]["ladder"]] == [1, 2, 3, 4, 5, 6, 7]
+    assert body["refill"] == {
+        "available": False,
+        "threshold": 100,
+        "amount": 500,
+        "cooldown_hours": 4,
+        "next_available_at": None,
+    }
+
+
+def test_profile_shows_coins(player_client, player, fund):
+    fund(player, 77)
+
+    assert player_client.get("/api/users/me").json()["coins"] == 77
+
+
+def test_claiming_the_daily_bonus(player_client, player):
+    response = player_client.post("/api/bonus/daily/claim")
+
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert (body["amount"], body["balance"], body["streak"], body["replayed"]) == (
+        100,
+        100,
+        1,
+        False,
+    )
+    assert player_client.get("/api/wallet").json()["daily_bonus"]["claimed_today"] is True
+
+
+def test_claiming_the_daily_bonus_twice_is_a_conflict_that_changes_nothing(player_client):
+    player_client.post("/api/bonus/daily/claim")
+    before = ledger_snapshot()
+
+    response = player_client.post("/api/bonus/daily/claim")
+
+    assert_error(response, 409, "bonus_already_claimed")
+    assert ledger_snapshot() == before
+
+
+def test_an_idempotency_key_replay_returns_the_same_transaction(player_client, player):
+    first = player_client.post("/api/bonus/daily/claim", HTTP_IDEMPOTENCY_KEY="tap-1")
+    before = ledger_snapshot()
+
+    again = player_client.post("/api/bonus/daily/claim", HTTP_IDEMPOTENCY_KEY="tap-1")
+
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.json()["transaction_id"] == first.json()["transaction_id"]
+    assert again.json()["replayed"] is True
+    assert ledger_snapshot() == before
+    assert player_balance(player=player) == 100
+
+
+@pytest.mark.parametrize("key", ["x" * 65, "ключ"])
+def test_a_malformed_idempotency_key_is_a_400(player_client, key):
+    before = ledger_snapshot()
+
+    response = player_client.post(
+        "/api/bonus/daily/claim", headers={"Idempotency-Key": key.encode().decode("latin-1")}
+    )
+
+    assert_error(response, 400, "invalid_idempotency_key")
+    assert ledger_snapshot() == before
+
+
+def test_claiming_the_refill_when_broke(player_client):
+    response = player_client.post("/api/bonus/refill/claim", HTTP_IDEMPOTENCY_KEY="r1")
+
+    assert response.status_code == 201
+    assert response.json()["balance"] == 500
+    replay = player_client.post("/api/bonus/refill/claim", HTTP_IDEMPOTENCY_KEY="r1")
+    assert replay.status_code == 200
+    assert replay.json()["transaction_id"] == response.json()["transaction_id"]
+
+
+def test_claiming_the_refill_above_the_threshold_is_refused(player_client, player, fund):
+    fund(player, 100)
+    before = ledger_snapshot()
+
+    response = player_client.post("/api/bonus/refill/claim")
+
+    assert_error(response, 409, "refill_not_available")
+    assert ledger_snapshot() == before
+
+
+def test_ledger_lists_the_callers_entries_newest_first(player_client, player, other_player, fund):
+    fund(player, 10)
+    fund(other_player, 99)
+    player_client.post("/api/bonus/daily/claim")
+
+    response = player_client.get("/api/wallet/ledger")
+
+    assert response.status_code == 200
+    results = response.json()["results"]
+    assert [(r["kind"], r["amount"], r["balance_after"]) for r in results] == [
+        ("DAILY_BONUS", 100, 110),
+        ("MISSION_REWARD", 10, 10),
+    ]
+
+
+def test_ledger_filters_by_kind_and_dates(player_client, player, fund):
+    fund(player, 10)
+    player_client.post("/api/bonus/daily/claim")
+    today = timezone.localdate()
+
+    by_kind = player_client.get("/api/wallet/ledger", {"kind": "DAILY_BONUS"}).json()
+    future = player_client.get(
+        "/api/wallet/ledger", {"since": str(today + timedelta(days=1))}
+    ).json()
+    window = player_client.get(
+        "/api/wallet/ledger",
+        {"since": str(today - timedelta(days=1)), "until": str(today + timedelta(days=1))},
+    ).json()
+
+    assert [r["kind"] for r in by_kind["results"]] == ["DAILY_BONUS"]
+    assert future["results"] == []
+    assert len(window["results"]) == 2
+
+
+def test_ledger_paginates_with_a_cursor(player_client, player):
+    mint, wallet = system_account(code=MINT), player_account(player=player)
+    for number in range(5):
+        ledger_transfer(
+            source=mint, destination=wallet, amount=number + 1, kind=LedgerKind.MISSION_REWARD
+        )
+
+    first = player_client.get("/api/wallet/ledger", {"page_size": 2}).json()
+    second = player_client.get(first["next"]).json()
+    third = player_client.get(second["next"]).json()
+
+    amounts = [r["amount"] for page in (first, second, third) for r in page["results"]]
+    assert amounts == [5, 4, 3, 2, 1]
+    assert third["next"] is None
+
+
+@pytest.mark.parametrize(
+    ("params", "code", "field"),
+    [
+        ({"kind": "BUY_COINS"}, "unknown_kind", "kind"),
+        ({"since": "yesterday"}, "invalid", "since"),
+        ({"until": "2030-02-30"}, "invalid", "until"),
+        ({"since": "2030-03-02", "until": "2030-03-01"}, "invalid", "until"),
+    ],
+)
+def test_ledger_refuses_bad_filters(player_client, params, code, field):
+    response = player_client.get("/api/wallet/ledger", params)
+
+    error = assert_error(response, 400, code)
+    assert field in error["fields"]
+
+
+def test_rewards_lists_bonuses_but_not_wagers(player_client, player, fund):
+    player_client.post("/api/bonus/daily/claim")
+    from economy.services import round_settle
+
+    round_settle(player=player, game_slug="slots", wager=5, payout=20, reference="r1")
+
+    results = player_client.get("/api/rewards").json()["results"]
+
+    assert [r["kind"] for r in results] == ["DAILY_BONUS"]
+
+
+def test_no_wallet_endpoint_takes_a_write_method_it_does_not_declare(player_client):
+    before = ledger_snapshot()
+
+    assert_error(player_client.post("/api/wallet", {"balance": 10**9}), 405, "method_not_allowed")
+    assert_error(player_client.delete("/api/wallet/ledger"), 405, "method_not_allowed")
+    assert_error(player_client.get("/api/bonus/daily/claim"), 405, "method_not_allowed")
+
+    assert ledger_snapshot() == before
+    assert Entry.objects.count() == 0
+
+
+def test_the_schema_documents_the_wallet_endpoints(api_client):
+    schema = api_client.get("/api/schema/", {"format": "json"}).json()
+
+    for path in (
+        "/api/wallet",
+        "/api/wallet/ledger",
+        "/api/rewards",
+        "/api/bonus/daily/claim",
+        "/api/bonus/refill/claim",
+    ):
+        assert path in schema["paths"], path
