@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import Action, ActionReceipt, User
+from casino_club.errors import DomainError
 
 logger = logging.getLogger(__name__)
 
@@ -98,3 +99,22 @@ def actions_redeliver(*, older_than: timedelta = timedelta(seconds=30), limit: i
             if name not in done and action_deliver(action=action, subscriber=name, handler=handler):
                 delivered += 1
     return delivered
+
+
+class ActionNotAllowed(DomainError):
+    code = "action_not_allowed"
+    default_message = "This action type cannot be reported by a client."
+
+
+# Client-side events a browser or app may report about itself. Everything
+# else (rounds, coins, claims) is recorded by the server only.
+CLIENT_ACTIONS = frozenset(
+    {"PAGE_VIEW_SHOP", "PAGE_VIEW_GALLERY", "PAGE_VIEW_PASS", "SHARE_CLICK", "INVITE_LINK_COPIED"}
+)
+
+
+def client_action_record(*, player: User, type: str, metadata: dict | None = None) -> Action:
+    """Record an allow-listed client event; anything else is refused."""
+    if type not in CLIENT_ACTIONS:
+        raise ActionNotAllowed(fields={"type": [f"Allowed: {', '.join(sorted(CLIENT_ACTIONS))}."]})
+    return action_record(player=player, type=type, metadata=metadata or {})

@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import notifications, profile
+from accounts.actions import client_action_record
 from accounts.models import Audience, NotificationKind, User
 
 
@@ -171,3 +172,32 @@ class NotificationScheduleView(APIView):
             send_at=data.get("send_at"),
         )
         return Response(self.OutputSerializer(broadcast).data, status=status.HTTP_201_CREATED)
+
+
+class ActionReportView(APIView):
+    """Report a client-side event (page views of the shop or gallery, share clicks).
+
+    Only a short allow-list is accepted; game and coin actions are recorded
+    by the server alone.
+    """
+
+    class InputSerializer(serializers.Serializer):
+        type = serializers.CharField(max_length=40)
+        metadata = serializers.DictField(required=False, default=dict)
+
+        def validate_metadata(self, value: dict) -> dict:
+            if len(str(value)) > 1000:
+                raise serializers.ValidationError("At most 1000 characters of metadata.")
+            return value
+
+    class OutputSerializer(serializers.Serializer):
+        id = serializers.IntegerField()
+        type = serializers.CharField()
+        created_at = serializers.DateTimeField()
+
+    @extend_schema(request=InputSerializer, responses={201: OutputSerializer})
+    def post(self, request):
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        action = client_action_record(player=request.user, **serializer.validated_data)
+        return Response(self.OutputSerializer(action).data, status=status.HTTP_201_CREATED)

@@ -20,5 +20,6 @@ urlpatterns = [
         api.NotificationPreferencesView.as_view(),
         name="api-notification-preferences",
     ),
+    path("actions", api.ActionReportView.as_view(), name="api-actions"),
     path("notification", api.NotificationScheduleView.as_view(), name="api-notification-schedule"),
 ]

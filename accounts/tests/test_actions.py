@@ -1,0 +1,108 @@
+from __future__ import annotations
+
+import pytest
+from django.db import transaction
+
+from accounts import actions
+from accounts.models import Action, ActionReceipt
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def counting_subscriber():
+    """A real subscriber that counts what it handled (registered for a test-only type)."""
+    handled: list[int] = []
+    name = "tests.counter"
+    actions.subscribe("TEST_EVENT", name)(lambda action: handled.append(action.pk))
+    yield handled
+    actions._subscribers["TEST_EVENT"].pop(name, None)
+
+
+def test_subscriber_gets_an_action_after_commit(
+    player, counting_subscriber, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        action = actions.action_record(player=player, type="TEST_EVENT", value=5)
+        assert counting_subscriber == []
+
+    assert counting_subscriber == [action.pk]
+    assert ActionReceipt.objects.filter(action=action, subscriber="tests.counter").count() == 1
+
+
+def test_redelivered_action_changes_nothing(
+    player, counting_subscriber, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        action = actions.action_record(player=player, type="TEST_EVENT")
+
+    actions.action_dispatch(action_id=action.pk)
+    actions.action_dispatch(action_id=action.pk)
+
+    assert counting_subscriber == [action.pk]
+    assert ActionReceipt.objects.filter(action=action).count() == 1
+
+
+def test_rolled_back_action_is_never_delivered(
+    player, counting_subscriber, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        try:
+            with transaction.atomic():
+                actions.action_record(player=player, type="TEST_EVENT")
+                raise RuntimeError("roll back")
+        except RuntimeError:
+            pass
+
+    assert counting_subscriber == []
+    assert not Action.objects.filter(type="TEST_EVENT").exists()
+
+
+def test_a_failing_subscriber_is_retried_by_the_sweep(player, django_capture_on_commit_callbacks):
+    from datetime import timedelta
+
+    calls: list[int] = []
+
+    def flaky(action):
+        calls.append(action.pk)
+        if len(calls) == 1:
+            raise RuntimeError("temporary failure")
+
+    actions.subscribe("TEST_FLAKY", "tests.flaky")(flaky)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            action = actions.action_record(player=player, type="TEST_FLAKY")
+        assert not ActionReceipt.objects.filter(action=action).exists()
+
+        # The sweep also hands the player's own PLAYER_JOINED to the economy,
+        # since test transactions never commit.
+        delivered = actions.actions_redeliver(older_than=timedelta(seconds=-1))
+
+        assert delivered >= 1
+        assert calls == [action.pk, action.pk]
+        assert ActionReceipt.objects.filter(action=action, subscriber="tests.flaky").exists()
+        assert actions.actions_redeliver(older_than=timedelta(seconds=-1)) == 0
+    finally:
+        actions._subscribers["TEST_FLAKY"].pop("tests.flaky", None)
+
+
+def test_client_may_report_allow_listed_actions(player_client, player):
+    response = player_client.post(
+        "/api/actions", {"type": "PAGE_VIEW_SHOP", "metadata": {"from": "nav"}}, format="json"
+    )
+
+    assert response.status_code == 201
+    assert Action.objects.filter(player=player, type="PAGE_VIEW_SHOP").count() == 1
+
+
+@pytest.mark.parametrize(
+    "action_type", ["ROUND_PLAYED", "DAILY_BONUS_CLAIMED", "PLAYER_JOINED", ""]
+)
+def test_client_cannot_report_server_actions(player_client, player, action_type):
+    before = Action.objects.count()
+
+    response = player_client.post("/api/actions", {"type": action_type}, format="json")
+
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] in {"action_not_allowed", "invalid"}
+    assert Action.objects.count() == before
