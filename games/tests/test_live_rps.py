@@ -42,6 +42,17 @@ def _eager_celery():
     celery_app.conf.task_always_eager = previous
 
 
+@pytest.fixture(autouse=True)
+def _fresh_channel_layer():
+    # channels_redis binds its locks to the event loop that first used them;
+    # every async test runs its own loop, so each gets its own layer object.
+    from channels.layers import channel_layers
+
+    channel_layers.backends.clear()
+    yield
+    channel_layers.backends.clear()
+
+
 @pytest.fixture
 def third_player(make_player):
     return make_player("Charlie")
