@@ -8,7 +8,7 @@ shapes the answer. Domain errors become the API's error JSON in
 from __future__ import annotations
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
 from rest_framework import generics, serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import CursorPagination
@@ -20,7 +20,7 @@ from games.feedback import LOSS, PUSH, SMALL_RETURN, WIN
 from games.models import GameRound, SeedPair
 
 
-class StrictCharField(serializers.CharField):
+class StrictRegexField(serializers.RegexField):
     """A string, and only a string: DRF's CharField would turn ``12`` into ``"12"``."""
 
     def to_internal_value(self, data):
@@ -108,6 +108,7 @@ class FeedbackSerializer(serializers.Serializer):
 class GameListView(APIView):
     """Every game with its published math (exact, from the active configuration) and limits."""
 
+    @extend_schema_serializer(component_name="GameCatalogEntry")
     class OutputSerializer(serializers.Serializer):
         slug = serializers.CharField()
         name = serializers.CharField()
@@ -136,6 +137,7 @@ round unchanged."""
 
 
 class RoundPlayView(APIView):
+    @extend_schema_serializer(component_name="RoundPlayResult")
     class OutputSerializer(serializers.Serializer):
         round = RoundBriefSerializer()
         balance = serializers.IntegerField()
@@ -190,17 +192,24 @@ class RoundListView(generics.ListAPIView):
     Filter by game and time (``since`` inclusive, ``until`` exclusive).
     """
 
+    @extend_schema_serializer(component_name="RoundFilter")
     class FilterSerializer(serializers.Serializer):
         game = serializers.CharField(required=False, max_length=50)
         since = serializers.DateTimeField(required=False)
         until = serializers.DateTimeField(required=False)
+        page_size = serializers.IntegerField(required=False, min_value=1, max_value=100)
 
     serializer_class = RoundSerializer
     pagination_class = RoundCursorPagination
 
     def get_queryset(self):
+        params = self.request.query_params
+        blank = [key for key in ("game", "since", "until", "page_size") if params.get(key) == ""]
+        if blank:
+            raise ValidationError({key: ["May not be blank."] for key in blank})
         filters = self.FilterSerializer(data=self.request.query_params)
         filters.is_valid(raise_exception=True)
+        filters.validated_data.pop("page_size", None)  # the paginator reads it
         return selectors.rounds_for(player=self.request.user, **filters.validated_data)
 
     def list(self, request, *args, **kwargs):
@@ -224,6 +233,7 @@ class RoundDetailView(APIView):
 class SeedsView(APIView):
     """The active seed pair: the committed server seed hash, the client seed and the next nonce."""
 
+    @extend_schema_serializer(component_name="FairnessSeeds")
     class OutputSerializer(serializers.Serializer):
         server_seed_hash = serializers.CharField()
         client_seed = serializers.CharField()
@@ -249,11 +259,18 @@ class SeedRotateView(APIView):
     The new pair keeps the current client seed unless `client_seed` is given.
     """
 
+    @extend_schema_serializer(component_name="FairnessRotateRequest")
     class InputSerializer(serializers.Serializer):
-        client_seed = StrictCharField(
-            required=False, min_length=1, max_length=64, trim_whitespace=False
+        client_seed = StrictRegexField(
+            r"^[\x20-\x7e]{1,64}$",
+            required=False,
+            min_length=1,
+            max_length=64,
+            trim_whitespace=False,
+            help_text="1 to 64 printable ASCII characters.",
         )
 
+    @extend_schema_serializer(component_name="FairnessRotation")
     class OutputSerializer(serializers.Serializer):
         revealed_server_seed = serializers.CharField()
         previous_server_seed_hash = serializers.CharField()
@@ -280,6 +297,7 @@ class SeedRotateView(APIView):
 class SeedPairListView(generics.ListAPIView):
     """Every seed pair of the caller, newest first; server seeds appear once revealed."""
 
+    @extend_schema_serializer(component_name="FairnessSeedPair")
     class OutputSerializer(serializers.Serializer):
         id = serializers.IntegerField()
         server_seed_hash = serializers.CharField()
