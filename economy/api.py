@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_serializer,
+    inline_serializer,
+)
 from rest_framework import serializers, status
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
@@ -14,23 +19,50 @@ from economy.services.ledger import kind_check
 
 IDEMPOTENCY_HEADER = OpenApiParameter(
     "Idempotency-Key",
-    str,
+    {"type": "string", "pattern": "^[!-~]{1,64}$"},
     OpenApiParameter.HEADER,
     required=False,
-    description="1 to 64 printable ASCII characters; a retry with the same key returns the "
-    "first result instead of claiming twice.",
+    description="1 to 64 visible ASCII characters, no spaces; a retry with the same key "
+    "returns the first result instead of claiming twice.",
 )
 
 
+@extend_schema_serializer(component_name="WalletError")
 class ErrorSerializer(serializers.Serializer):
     error = inline_serializer(
-        "ErrorBody",
+        "WalletErrorBody",
         {
             "code": serializers.CharField(),
             "message": serializers.CharField(),
             "fields": serializers.DictField(),
         },
     )
+
+
+class PageQuerySerializer(serializers.Serializer):
+    """Checked before paginating: DRF would silently ignore a bad page size."""
+
+    cursor = serializers.CharField(required=False)
+    page_size = serializers.IntegerField(required=False, min_value=1, max_value=100)
+
+    def validate(self, data: dict) -> dict:
+        # DRF treats "?until=" as absent; an empty value is a client mistake.
+        empty = {
+            name: "must not be empty" for name in self.fields if self.initial_data.get(name) == ""
+        }
+        if empty:
+            raise serializers.ValidationError(empty)
+        return data
+
+
+PAGE_PARAMETERS = [
+    OpenApiParameter(
+        "cursor",
+        {"type": "string", "minLength": 1},
+        description="From the previous page's next/previous link.",
+    ),
+    OpenApiParameter("page_size", {"type": "integer", "minimum": 1, "maximum": 100}),
+]
 
 
 class LedgerPagination(CursorPagination):
@@ -40,6 +72,7 @@ class LedgerPagination(CursorPagination):
     max_page_size = 100
 
 
+@extend_schema_serializer(component_name="LedgerEntry")
 class EntrySerializer(serializers.Serializer):
     id = serializers.IntegerField()
     transaction_id = serializers.IntegerField()
@@ -51,6 +84,14 @@ class EntrySerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
 
 
+@extend_schema_serializer(component_name="LedgerPage")
+class EntryPageSerializer(serializers.Serializer):
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = EntrySerializer(many=True)
+
+
+@extend_schema_serializer(component_name="BonusClaim")
 class ClaimOutputSerializer(serializers.Serializer):
     transaction_id = serializers.IntegerField()
     kind = serializers.CharField()
@@ -70,8 +111,11 @@ def claim_response(result: services.ClaimResult) -> Response:
 class WalletView(APIView):
     """The caller's balance, today's bonus (streak and ladder) and the refill."""
 
+    @extend_schema_serializer(component_name="Wallet")
     class OutputSerializer(serializers.Serializer):
+        @extend_schema_serializer(component_name="WalletDailyBonus")
         class DailySerializer(serializers.Serializer):
+            @extend_schema_serializer(component_name="WalletLadderStep")
             class StepSerializer(serializers.Serializer):
                 day = serializers.IntegerField()
                 amount = serializers.IntegerField()
@@ -86,6 +130,7 @@ class WalletView(APIView):
             ladder = StepSerializer(many=True)
             next_reset = serializers.DateTimeField()
 
+        @extend_schema_serializer(component_name="WalletRefill")
         class RefillSerializer(serializers.Serializer):
             available = serializers.BooleanField()
             threshold = serializers.IntegerField()
@@ -106,7 +151,7 @@ class WalletView(APIView):
 class LedgerView(APIView):
     """The caller's ledger entries, newest first, with cursor pagination."""
 
-    class FilterSerializer(serializers.Serializer):
+    class FilterSerializer(PageQuerySerializer):
         kind = serializers.CharField(required=False)
         since = serializers.DateField(required=False, help_text="First day (player's time zone).")
         until = serializers.DateField(required=False, help_text="Last day, inclusive.")
@@ -114,26 +159,29 @@ class LedgerView(APIView):
         def validate_kind(self, value: str) -> str:
             return kind_check(value)
 
-        def validate(self, data: dict) -> dict:
-            if data.get("since") and data.get("until") and data["since"] > data["until"]:
-                raise serializers.ValidationError({"until": "must not be before since"})
-            return data
-
     @extend_schema(
         operation_id="wallet_ledger",
         parameters=[
             OpenApiParameter("kind", str, enum=LedgerKind.values),
-            OpenApiParameter("since", str, description="YYYY-MM-DD"),
-            OpenApiParameter("until", str, description="YYYY-MM-DD"),
-            OpenApiParameter("cursor", str),
-            OpenApiParameter("page_size", int),
+            OpenApiParameter(
+                "since", {"type": "string", "format": "date"}, description="First day, inclusive."
+            ),
+            OpenApiParameter(
+                "until", {"type": "string", "format": "date"}, description="Last day, inclusive."
+            ),
+            *PAGE_PARAMETERS,
         ],
-        responses={200: EntrySerializer(many=True), 400: ErrorSerializer},
+        responses={200: EntryPageSerializer, 400: ErrorSerializer},
     )
     def get(self, request):
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
-        entries = selectors.ledger_entries_for(player=request.user, **filters.validated_data)
+        chosen = {
+            name: value
+            for name, value in filters.validated_data.items()
+            if name in {"kind", "since", "until"}
+        }
+        entries = selectors.ledger_entries_for(player=request.user, **chosen)
         paginator = LedgerPagination()
         page = paginator.paginate_queryset(entries, request, view=self)
         return paginator.get_paginated_response(EntrySerializer(page, many=True).data)
@@ -144,10 +192,11 @@ class RewardsView(APIView):
 
     @extend_schema(
         operation_id="rewards_list",
-        parameters=[OpenApiParameter("cursor", str), OpenApiParameter("page_size", int)],
-        responses={200: EntrySerializer(many=True)},
+        parameters=PAGE_PARAMETERS,
+        responses={200: EntryPageSerializer, 400: ErrorSerializer},
     )
     def get(self, request):
+        PageQuerySerializer(data=request.query_params).is_valid(raise_exception=True)
         rewards = selectors.reward_history_for(player=request.user)
         paginator = LedgerPagination()
         page = paginator.paginate_queryset(rewards, request, view=self)

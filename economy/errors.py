@@ -44,7 +44,7 @@ class IdempotencyConflict(DomainError):
 class InvalidIdempotencyKey(DomainError):
     code = "invalid_idempotency_key"
     status = 400
-    default_message = "The Idempotency-Key must be 1 to 64 printable ASCII characters."
+    default_message = "The Idempotency-Key must be 1 to 64 visible ASCII characters (no spaces)."
 
 
 class BonusAlreadyClaimed(DomainError):

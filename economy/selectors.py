@@ -19,6 +19,8 @@ from economy.models import (
 )
 
 SETTINGS_CACHE_KEY = "economy:settings:v1"
+EARLIEST_DAY = date(1970, 1, 2)
+LATEST_DAY = date(9999, 12, 30)
 SETTINGS_CACHE_SECONDS = 60
 
 
@@ -151,13 +153,21 @@ def ledger_entries_for(
     since: date | None = None,
     until: date | None = None,
 ) -> QuerySet[Entry]:
-    """The player's own entries, newest first; dates are the player's calendar days."""
+    """The player's own entries, newest first; dates are the player's calendar days.
+
+    ``since`` and ``until`` are inclusive; a range that ends before it starts
+    matches nothing.
+    """
     entries = Entry.objects.filter(account__player=player).select_related("transaction")
     if kind:
         entries = entries.filter(transaction__kind=kind)
-    if since:
+    if since and until and since > until:
+        return entries.none()
+    # Bounds at the ends of the calendar would overflow once converted to
+    # UTC; no entry is that old or that new, so they are simply left out.
+    if since and since > EARLIEST_DAY:
         entries = entries.filter(created_at__gte=datetime.combine(since, time.min, player.zone))
-    if until:
+    if until and until < LATEST_DAY:
         entries = entries.filter(created_at__lt=local_midnight_after(player=player, day=until))
     return entries.order_by("-created_at", "-id")
 

@@ -90,7 +90,8 @@ ROUTES: dict[str, set[tuple[str, str]]] = {
 }
 
 MAX_AMOUNT = 10**15  # far above any real figure, far below BIGINT's limit
-CLIENT_KEY_PATTERN = re.compile(r"[\x20-\x7e]{1,64}")
+# Visible ASCII, no spaces (a space at either end would not survive an HTTP header).
+CLIENT_KEY_PATTERN = re.compile(r"[!-~]{1,64}")
 GAME_SLUG_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]{0,49}")
 
 
@@ -133,11 +134,13 @@ def kind_check(kind: object) -> str:
 
 
 def idempotency_key_check(key: str | None) -> str | None:
-    """A client's Idempotency-Key: None, or 1 to 64 printable ASCII characters."""
+    """A client's Idempotency-Key: None, or 1 to 64 visible ASCII characters."""
     if key is None:
         return None
     if not isinstance(key, str) or not CLIENT_KEY_PATTERN.fullmatch(key):
-        raise InvalidIdempotencyKey(fields={"Idempotency-Key": "1 to 64 printable ASCII"})
+        raise InvalidIdempotencyKey(
+            fields={"Idempotency-Key": "1 to 64 visible ASCII characters, no spaces"}
+        )
     return key
 
 

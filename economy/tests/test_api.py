@@ -192,7 +192,9 @@ def test_ledger_paginates_with_a_cursor(player_client, player):
         ({"kind": "BUY_COINS"}, "unknown_kind", "kind"),
         ({"since": "yesterday"}, "invalid", "since"),
         ({"until": "2030-02-30"}, "invalid", "until"),
-        ({"since": "2030-03-02", "until": "2030-03-01"}, "invalid", "until"),
+        ({"page_size": "0"}, "invalid", "page_size"),
+        ({"page_size": "many"}, "invalid", "page_size"),
+        ({"until": ""}, "invalid", "until"),
     ],
 )
 def test_ledger_refuses_bad_filters(player_client, params, code, field):
@@ -200,6 +202,23 @@ def test_ledger_refuses_bad_filters(player_client, params, code, field):
 
     error = assert_error(response, 400, code)
     assert field in error["fields"]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"since": "2030-03-02", "until": "2030-03-01"},
+        {"since": "0001-01-01", "until": "9999-12-31"},
+    ],
+)
+def test_ledger_accepts_odd_but_valid_date_ranges(player_client, player, fund, params):
+    fund(player, 5)
+
+    response = player_client.get("/api/wallet/ledger", params)
+
+    assert response.status_code == 200
+    expected = 0 if params["since"] > params["until"] else 1
+    assert len(response.json()["results"]) == expected
 
 
 def test_rewards_lists_bonuses_but_not_wagers(player_client, player, fund):

@@ -191,7 +191,7 @@ def test_a_repeated_idempotency_key_returns_the_first_claim(player):
     assert ledger_snapshot() == before
 
 
-@pytest.mark.parametrize("key", ["", "x" * 65, "tab\there", "é"])
+@pytest.mark.parametrize("key", ["", "x" * 65, "tab\there", "two words", "é"])
 def test_a_malformed_idempotency_key_is_refused(player, key):
     before = ledger_snapshot()
 
