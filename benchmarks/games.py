@@ -1,0 +1,325 @@
+"""Spin throughput over HTTP on PostgreSQL, next to GET /api/users/me on the same server.
+
+Run with ``make bench-games`` (or ``.venv/bin/python benchmarks/games.py``
+with ``DATABASE_URL`` pointing at PostgreSQL). It creates a scratch database
+``casino_bench_games``, migrates it, creates one funded player per client,
+serves the site with gunicorn (sync workers, as production serves HTTP) on
+loopback, logs every player in through allauth's JWT login, and then:
+
+(a) 16 concurrent keep-alive clients (threads, each its own player) call
+    ``POST /api/games/slots/play`` and ``GET /api/users/me`` in alternating
+    slices of the same run; requests/s, p50 and p99 for both and the ratio
+    spin/me (target >= 0.5);
+(b) resolves per second of the pure slot ``resolve`` (DrawStream + spec).
+
+Afterwards the ledger must still reconcile; the server is stopped and the
+database dropped. Options: --seconds (per slice), --rounds, --clients,
+--workers, --port.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import secrets
+import signal
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlparse, urlunparse
+
+import psycopg
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+BENCH_DB = "casino_bench_games"
+PASSWORD = "bench horse battery staple"
+SPIN = {"bet_per_line": 1, "lines": 20}
+
+
+def database_url() -> str:
+    url = os.environ.get("DATABASE_URL", "")
+    if urlparse(url).scheme not in {"postgres", "postgresql", "pgsql"}:
+        sys.exit("benchmarks/games.py needs PostgreSQL: set DATABASE_URL=postgres://...")
+    return url
+
+
+def with_database(url: str, name: str) -> str:
+    return urlunparse(urlparse(url)._replace(path=f"/{name}"))
+
+
+def libpq(url: str) -> str:
+    return url.replace("pgsql://", "postgresql://").replace("postgres://", "postgresql://", 1)
+
+
+def recreate_database(admin_url: str) -> None:
+    with psycopg.connect(libpq(admin_url), autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {BENCH_DB}")
+
+
+def drop_database(admin_url: str) -> None:
+    with psycopg.connect(libpq(admin_url), autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+
+
+def server_environment(bench_url: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.pop("REDIS_URL", None)  # per-process caches; no Redis round trips in the figures
+    env.update(
+        {
+            "DATABASE_URL": bench_url,
+            "DJANGO_SETTINGS_MODULE": "casino_club.settings",
+            # DEBUG off: with it on Django keeps every query in memory.
+            "DEBUG": "false",
+            "SECRET_KEY": env.get("SECRET_KEY") or secrets.token_urlsafe(50),
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "LOG_LEVEL": "WARNING",
+        }
+    )
+    return env
+
+
+def seed_players(env: dict[str, str], count: int) -> list[str]:
+    """Migrate, create ``count`` players with plenty of coins; returns their emails."""
+    os.environ.update(env)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    from datetime import date
+
+    from accounts.services import player_create
+    from economy.services import MINT, ledger_transfer, player_account, system_account
+    from games.services import game_configs_active, seed_pair_active
+
+    game_configs_active()  # version 1 of each game, as on a live site
+    emails = []
+    for number in range(count):
+        email = f"bench{number}@example.com"
+        player = player_create(
+            email=email,
+            password=PASSWORD,
+            nickname=f"bench{number}",
+            date_of_birth=date(1990, 1, 1),
+        )
+        ledger_transfer(
+            source=system_account(code=MINT),
+            destination=player_account(player=player),
+            amount=10_000_000,
+            kind="MISSION_REWARD",
+            reference="benchmark funding",
+        )
+        seed_pair_active(player=player)
+        emails.append(email)
+    from django.db import connections
+
+    connections.close_all()
+    return emails
+
+
+def start_server(env: dict[str, str], port: int, workers: int) -> subprocess.Popen:
+    server = subprocess.Popen(
+        [
+            str(ROOT / ".venv/bin/gunicorn"),
+            "casino_club.wsgi:application",
+            "--workers",
+            str(workers),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            status, _ = request(http.client.HTTPConnection("127.0.0.1", port), "GET", "/healthz")
+            if status == 200:
+                return server
+        except OSError:
+            time.sleep(0.2)
+    stop_server(server)
+    sys.exit("gunicorn did not answer /healthz within 30 s")
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    if server.poll() is None:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+
+
+def request(conn, method: str, path: str, body=None, token: str | None = None):
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    payload = json.dumps(body) if body is not None else None
+    try:
+        conn.request(method, path, body=payload, headers=headers)
+        response = conn.getresponse()
+    except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
+        # Sync workers close the connection after each response; reconnect.
+        conn.close()
+        conn.request(method, path, body=payload, headers=headers)
+        response = conn.getresponse()
+    data = response.read()
+    if response.getheader("Connection", "").lower() == "close":
+        conn.close()
+    return response.status, data
+
+
+def log_in(port: int, email: str) -> str:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    status, data = request(
+        conn, "POST", "/_allauth/app/v1/auth/login", {"email": email, "password": PASSWORD}
+    )
+    if status != 200:
+        sys.exit(f"login failed for {email}: {status} {data[:200]!r}")
+    return json.loads(data)["meta"]["access_token"]
+
+
+def load(port: int, tokens: list[str], method: str, path: str, body, seconds: float):
+    """Every client sends requests back to back for ``seconds``; returns (count, latencies)."""
+    latencies: list[list[float]] = [[] for _ in tokens]
+    failures: list[str] = []
+    stop_at = time.monotonic() + seconds
+    barrier = threading.Barrier(len(tokens))
+
+    def client(index: int) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        barrier.wait()
+        while time.monotonic() < stop_at:
+            started = time.perf_counter()
+            status, data = request(conn, method, path, body, tokens[index])
+            latencies[index].append(time.perf_counter() - started)
+            if status != 200:
+                failures.append(f"{status} {data[:200]!r}")
+                return
+        conn.close()
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(len(tokens))]
+    began = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=seconds + 60)
+    elapsed = time.monotonic() - began
+    if failures:
+        sys.exit(f"{method} {path} failed: {failures[0]}")
+    flat = [value for per_client in latencies for value in per_client]
+    return len(flat), elapsed, flat
+
+
+def summary(count: int, elapsed: float, latencies: list[float]) -> dict:
+    ordered = sorted(latencies)
+    return {
+        "requests": count,
+        "per_second": count / elapsed,
+        "p50_ms": 1000 * statistics.median(ordered),
+        "p99_ms": 1000 * ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))],
+    }
+
+
+def resolves_per_second(seconds: float) -> dict:
+    from games.fairness import DrawStream
+    from games.registry import get
+
+    spec = get("slots")
+    config = spec.default_config
+    cleaned = spec.validate_params(SPIN, config)
+    server_seed, client_seed = "ab" * 32, "bench"
+    count, started = 0, time.perf_counter()
+    while time.perf_counter() - started < seconds:
+        for _ in range(500):
+            spec.resolve(DrawStream(server_seed, client_seed, count), cleaned, config)
+            count += 1
+    return {"resolves": count, "per_second": count / (time.perf_counter() - started)}
+
+
+def reconcile_ok() -> bool:
+    from economy.services import ledger_reconcile
+
+    return ledger_reconcile().ok
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=5.0, help="per slice")
+    parser.add_argument("--rounds", type=int, default=3, help="alternating slices per endpoint")
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--port", type=int, default=8765)
+    args = parser.parse_args()
+
+    admin_url = database_url()
+    bench_url = with_database(admin_url, BENCH_DB)
+    env = server_environment(bench_url)
+    recreate_database(admin_url)
+    server = None
+    try:
+        emails = seed_players(env, args.clients)
+        server = start_server(env, args.port, args.workers)
+        tokens = [log_in(args.port, email) for email in emails]
+        # Warm up: every worker connects, caches its config and system accounts.
+        load(args.port, tokens, "POST", "/api/games/slots/play", SPIN, 1.0)
+        load(args.port, tokens, "GET", "/api/users/me", None, 1.0)
+
+        results = {"me": ([], 0, 0.0), "spin": ([], 0, 0.0)}
+        for _ in range(args.rounds):
+            for name, method, path, body in (
+                ("me", "GET", "/api/users/me", None),
+                ("spin", "POST", "/api/games/slots/play", SPIN),
+            ):
+                count, elapsed, latencies = load(
+                    args.port, tokens, method, path, body, args.seconds
+                )
+                gathered, total, spent = results[name]
+                results[name] = (gathered + latencies, total + count, spent + elapsed)
+        me = summary(results["me"][1], results["me"][2], results["me"][0])
+        spin = summary(results["spin"][1], results["spin"][2], results["spin"][0])
+        stop_server(server)
+        server = None
+        pure = resolves_per_second(3.0)
+        reconciled = reconcile_ok()
+    finally:
+        if server is not None:
+            stop_server(server)
+        from django.db import connections
+
+        connections.close_all()
+        drop_database(admin_url)
+
+    ratio = spin["per_second"] / me["per_second"]
+    load_average = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    print(
+        f"gunicorn sync workers: {args.workers}, clients: {args.clients}, "
+        f"{args.rounds} x {args.seconds:.0f} s per endpoint, load average {load_average}"
+    )
+    print(f"{'endpoint':34} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8}")
+    for label, figures in (("GET /api/users/me", me), ("POST /api/games/slots/play", spin)):
+        print(
+            f"{label:34} {figures['per_second']:8.0f} "
+            f"{figures['p50_ms']:8.1f} {figures['p99_ms']:8.1f}"
+        )
+    print(f"ratio spin / me: {ratio:.2f} (target >= 0.5)")
+    print(f"pure slots resolve: {pure['per_second']:,.0f} resolves/s")
+    print(f"reconcile_ledger after the run: {'OK' if reconciled else 'MISMATCH'}")
+    if not reconciled:
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
