@@ -1,7 +1,11 @@
 from __future__ import annotations
 
+import json
+import re
+from datetime import time
+
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import BasePermission
@@ -9,27 +13,70 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import notifications, profile
-from accounts.actions import client_action_record
-from accounts.models import Audience, NotificationKind, User
+from accounts.actions import CLIENT_ACTIONS, client_action_record
+from accounts.forms import PreferencesForm
+from accounts.models import Audience, NotificationKind, User, time_zone_choices
+from casino_club.errors import Conflict
+
+
+class StrictBooleanField(serializers.BooleanField):
+    """A JSON true or false only (DRF's own also takes "yes", 1, "on" ...)."""
+
+    def to_internal_value(self, data):
+        if data is True or data is False:
+            return data
+        self.fail("invalid", input=data)
 
 
 class MeView(APIView):
     """The signed-in player's own profile."""
 
-    class OutputSerializer(serializers.Serializer):
+    class ProfileSerializer(serializers.Serializer):
         id = serializers.IntegerField()
         nickname = serializers.CharField()
         email = serializers.EmailField()
         created_at = serializers.DateTimeField()
         time_zone = serializers.CharField()
+        show_on_leaderboards = serializers.BooleanField()
 
-    @extend_schema(responses=OutputSerializer)
+    class ProfileUpdateSerializer(serializers.Serializer):
+        nickname = serializers.RegexField(r"^[\w-]{2,24}$", required=False)
+        time_zone = serializers.ChoiceField(choices=time_zone_choices(), required=False)
+        show_on_leaderboards = StrictBooleanField(required=False)
+
+    @extend_schema(responses=ProfileSerializer)
     def get(self, request):
         data = profile.profile_data(player=request.user)
         return Response(data)
 
+    @extend_schema(request=ProfileUpdateSerializer, responses=ProfileSerializer)
+    def patch(self, request):
+        """Change the caller's nickname, time zone or leaderboard visibility."""
+        serializer = self.ProfileUpdateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        form = PreferencesForm(
+            data={
+                "nickname": request.user.nickname,
+                "time_zone": request.user.time_zone,
+                "show_on_leaderboards": request.user.show_on_leaderboards,
+                **serializer.validated_data,
+            },
+            instance=request.user,
+        )
+        if not form.is_valid():
+            if form.has_error("nickname", "nickname_taken"):
+                raise Conflict("That nickname is taken.", fields={"nickname": ["Taken."]})
+            raise serializers.ValidationError(
+                {field: [str(error) for error in errors] for field, errors in form.errors.items()}
+            )
+        form.save()
+        return Response(profile.profile_data(player=request.user))
+
 
 # --- notifications ---------------------------------------------------------------------
+
+
+QUIET_TIME = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")
 
 
 class IsModerator(BasePermission):
@@ -45,6 +92,14 @@ class NotificationPagination(CursorPagination):
     max_page_size = 100
     page_size_query_param = "page_size"
 
+    def get_page_size(self, request):
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is not None and not (raw.isdigit() and 1 <= int(raw) <= self.max_page_size):
+            raise serializers.ValidationError(
+                {"page_size": [f"A whole number from 1 to {self.max_page_size}."]}
+            )
+        return super().get_page_size(request)
+
 
 class NotificationSerializer(serializers.Serializer):
     id = serializers.IntegerField()
@@ -59,6 +114,13 @@ class NotificationSerializer(serializers.Serializer):
         return notification.read_at is not None
 
 
+class NotificationPageSerializer(serializers.Serializer):
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = NotificationSerializer(many=True)
+    unread = serializers.IntegerField()
+
+
 class NotificationListView(APIView):
     """The caller's delivered notifications, newest first, with the unread count."""
 
@@ -66,13 +128,16 @@ class NotificationListView(APIView):
         parameters=[
             OpenApiParameter("unread", bool, description="Only unread ones"),
             OpenApiParameter("cursor", str),
-            OpenApiParameter("page_size", int),
+            OpenApiParameter("page_size", int, description="1 to 100"),
         ],
-        responses=NotificationSerializer(many=True),
+        responses=NotificationPageSerializer,
     )
     def get(self, request):
         queryset = notifications.notifications_for(player=request.user)
-        if request.query_params.get("unread") in {"true", "1"}:
+        unread = request.query_params.get("unread")
+        if unread not in {None, "true", "false"}:
+            raise serializers.ValidationError({"unread": ["Use true or false."]})
+        if unread == "true":
             queryset = queryset.filter(read_at__isnull=True)
         paginator = NotificationPagination()
         page = paginator.paginate_queryset(queryset, request, view=self)
@@ -93,13 +158,40 @@ class NotificationReadView(APIView):
 
 
 class NotificationReadAllView(APIView):
-    class OutputSerializer(serializers.Serializer):
+    class ReadAllSerializer(serializers.Serializer):
         marked = serializers.IntegerField()
 
-    @extend_schema(request=None, responses=OutputSerializer)
+    @extend_schema(request=None, responses=ReadAllSerializer)
     def post(self, request):
         marked = notifications.notifications_mark_all_read(player=request.user)
         return Response({"marked": marked})
+
+
+class QuietTimeField(serializers.Field):
+    """A wall-clock time as "HH:MM" in the player's own zone, or null."""
+
+    default_error_messages = {"invalid": "Use HH:MM (24-hour), e.g. 22:30."}
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str) or not QUIET_TIME.fullmatch(data):
+            self.fail("invalid")
+        hours, minutes = data.split(":")
+        return time(int(hours), int(minutes))
+
+    def to_representation(self, value):
+        return value.strftime("%H:%M") if value else None
+
+
+extend_schema_field({"type": "string", "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9]$"})(
+    QuietTimeField
+)
+
+
+class QuietHoursSerializer(serializers.Serializer):
+    """Quiet hours as one object, so "both or neither" is part of the schema."""
+
+    start = QuietTimeField()
+    end = QuietTimeField()
 
 
 class NotificationPreferencesView(APIView):
@@ -109,9 +201,20 @@ class NotificationPreferencesView(APIView):
         muted_kinds = serializers.ListField(
             child=serializers.ChoiceField(choices=NotificationKind.choices), max_length=20
         )
-        email_enabled = serializers.BooleanField()
-        quiet_start = serializers.TimeField(allow_null=True, required=False)
-        quiet_end = serializers.TimeField(allow_null=True, required=False)
+        email_enabled = StrictBooleanField()
+        quiet_hours = QuietHoursSerializer(allow_null=True, required=False)
+
+        def to_representation(self, preference):
+            hours = None
+            if preference.quiet_start is not None and preference.quiet_end is not None:
+                hours = {"start": preference.quiet_start, "end": preference.quiet_end}
+            return super().to_representation(
+                {
+                    "muted_kinds": preference.muted_kinds,
+                    "email_enabled": preference.email_enabled,
+                    "quiet_hours": hours,
+                }
+            )
 
     @extend_schema(responses=PreferencesSerializer)
     def get(self, request):
@@ -127,8 +230,8 @@ class NotificationPreferencesView(APIView):
             player=request.user,
             muted_kinds=data["muted_kinds"],
             email_enabled=data["email_enabled"],
-            quiet_start=data.get("quiet_start"),
-            quiet_end=data.get("quiet_end"),
+            quiet_start=(data.get("quiet_hours") or {}).get("start"),
+            quiet_end=(data.get("quiet_hours") or {}).get("end"),
         )
         return Response(self.PreferencesSerializer(preference).data)
 
@@ -138,7 +241,7 @@ class NotificationScheduleView(APIView):
 
     permission_classes = [IsModerator]
 
-    class InputSerializer(serializers.Serializer):
+    class BroadcastInputSerializer(serializers.Serializer):
         audience = serializers.ChoiceField(choices=Audience.choices)
         player = serializers.CharField(
             required=False, allow_blank=True, help_text="The player's nickname (audience PLAYER)"
@@ -148,15 +251,15 @@ class NotificationScheduleView(APIView):
         url = serializers.CharField(max_length=200, required=False, allow_blank=True)
         send_at = serializers.DateTimeField(required=False)
 
-    class OutputSerializer(serializers.Serializer):
+    class BroadcastSerializer(serializers.Serializer):
         id = serializers.IntegerField()
         audience = serializers.CharField()
         title = serializers.CharField()
         send_at = serializers.DateTimeField()
 
-    @extend_schema(request=InputSerializer, responses={201: OutputSerializer})
+    @extend_schema(request=BroadcastInputSerializer, responses={201: BroadcastSerializer})
     def post(self, request):
-        serializer = self.InputSerializer(data=request.data)
+        serializer = self.BroadcastInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         player = None
@@ -171,7 +274,7 @@ class NotificationScheduleView(APIView):
             url=data.get("url", ""),
             send_at=data.get("send_at"),
         )
-        return Response(self.OutputSerializer(broadcast).data, status=status.HTTP_201_CREATED)
+        return Response(self.BroadcastSerializer(broadcast).data, status=status.HTTP_201_CREATED)
 
 
 class ActionReportView(APIView):
@@ -181,23 +284,30 @@ class ActionReportView(APIView):
     by the server alone.
     """
 
-    class InputSerializer(serializers.Serializer):
-        type = serializers.CharField(max_length=40)
+    class ClientActionInputSerializer(serializers.Serializer):
+        type = serializers.ChoiceField(choices=sorted(CLIENT_ACTIONS))
         metadata = serializers.DictField(required=False, default=dict)
 
         def validate_metadata(self, value: dict) -> dict:
-            if len(str(value)) > 1000:
-                raise serializers.ValidationError("At most 1000 characters of metadata.")
+            try:
+                text = json.dumps(value, ensure_ascii=False)
+                text.encode("utf-8")  # lone surrogates cannot be stored
+            except (TypeError, ValueError, UnicodeEncodeError):
+                raise serializers.ValidationError("Metadata must be plain JSON text.") from None
+            if "\\u0000" in json.dumps(value) or len(text) > 1000:
+                raise serializers.ValidationError(
+                    "Metadata must be under 1000 characters, without NUL characters."
+                )
             return value
 
-    class OutputSerializer(serializers.Serializer):
+    class ClientActionSerializer(serializers.Serializer):
         id = serializers.IntegerField()
         type = serializers.CharField()
         created_at = serializers.DateTimeField()
 
-    @extend_schema(request=InputSerializer, responses={201: OutputSerializer})
+    @extend_schema(request=ClientActionInputSerializer, responses={201: ClientActionSerializer})
     def post(self, request):
-        serializer = self.InputSerializer(data=request.data)
+        serializer = self.ClientActionInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         action = client_action_record(player=request.user, **serializer.validated_data)
-        return Response(self.OutputSerializer(action).data, status=status.HTTP_201_CREATED)
+        return Response(self.ClientActionSerializer(action).data, status=status.HTTP_201_CREATED)

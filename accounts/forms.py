@@ -66,7 +66,7 @@ class PreferencesForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["nickname", "time_zone"]
+        fields = ["nickname", "time_zone", "show_on_leaderboards"]
 
     def clean_nickname(self) -> str:
         nickname = self.cleaned_data["nickname"]

@@ -66,6 +66,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     time_zone = models.CharField(
         _("time zone"), max_length=64, default="UTC", validators=[validate_time_zone]
     )
+    show_on_leaderboards = models.BooleanField(
+        _("show my nickname on leaderboards"),
+        default=True,
+        help_text=_('When off, you still rank, but as "Anonymous".'),
+    )
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)

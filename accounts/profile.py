@@ -26,6 +26,7 @@ def profile_data(*, player: User) -> dict:
         "email": player.email,
         "created_at": player.created_at,
         "time_zone": player.time_zone,
+        "show_on_leaderboards": player.show_on_leaderboards,
     }
     for contributor in _contributors:
         data.update(contributor(player))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -74,6 +75,7 @@ def exception_handler(exc, context):
     return response
 
 
+@csrf_exempt
 def api_not_found(request, path: str = ""):
     """Unknown paths under /api/ answer in the API's error shape, not HTML."""
     return JsonResponse(error_body("not_found", f"No API endpoint at /api/{path}."), status=404)

@@ -92,8 +92,7 @@ def test_preferences_api_validates_and_changes_nothing_on_error(player_client, p
     good = {
         "muted_kinds": ["LEVEL_UP"],
         "email_enabled": True,
-        "quiet_start": "22:00",
-        "quiet_end": "07:30",
+        "quiet_hours": {"start": "22:00", "end": "07:30"},
     }
     assert (
         player_client.put("/api/notifications/preferences", good, format="json").status_code == 200
@@ -102,8 +101,10 @@ def test_preferences_api_validates_and_changes_nothing_on_error(player_client, p
     for bad in (
         {**good, "muted_kinds": ["NOT_A_KIND"]},
         {**good, "muted_kinds": ["MODERATOR_MESSAGE"]},
-        {**good, "quiet_end": None},
+        {**good, "quiet_hours": {"start": "22:00"}},
         {**good, "email_enabled": "sometimes"},
+        {**good, "email_enabled": 1},
+        {**good, "quiet_hours": {"start": "25:00", "end": "07:00"}},
     ):
         response = player_client.put("/api/notifications/preferences", bad, format="json")
         assert response.status_code == 400, bad
@@ -112,8 +113,7 @@ def test_preferences_api_validates_and_changes_nothing_on_error(player_client, p
     assert player_client.get("/api/notifications/preferences").json() == {
         "muted_kinds": ["LEVEL_UP"],
         "email_enabled": True,
-        "quiet_start": "22:00:00",
-        "quiet_end": "07:30:00",
+        "quiet_hours": {"start": "22:00", "end": "07:30"},
     }
 
 
