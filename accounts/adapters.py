@@ -3,7 +3,7 @@ from __future__ import annotations
 from allauth.account.adapter import DefaultAccountAdapter
 from django.db import transaction
 
-from accounts.services import player_joined
+from accounts.services import player_joined, player_logged_in
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -19,3 +19,8 @@ class AccountAdapter(DefaultAccountAdapter):
             user = super().save_user(request, user, form, commit=True)
             player_joined(player=user, source="signup")
         return user
+
+    def login(self, request, user):
+        super().login(request, user)
+        # Missions count days with a login ("log in on N days"), pages and apps alike.
+        player_logged_in(player=user)

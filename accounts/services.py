@@ -9,11 +9,18 @@ from accounts.actions import action_record
 from accounts.models import JobStatus, User
 
 PLAYER_JOINED = "PLAYER_JOINED"
+LOGGED_IN = "LOGGED_IN"
 
 
 def player_joined(*, player: User, source: str) -> None:
     """Record that a new player exists; the economy opens their wallet from it."""
     action_record(player=player, type=PLAYER_JOINED, metadata={"source": source})
+
+
+def player_logged_in(*, player: User) -> None:
+    """Record a login (any interface: the page, the app API, after MFA)."""
+    with transaction.atomic():
+        action_record(player=player, type=LOGGED_IN)
 
 
 @transaction.atomic

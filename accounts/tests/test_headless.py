@@ -83,3 +83,18 @@ def test_nickname_is_unique_regardless_of_case(client, player):
 
     assert response.status_code == 400
     assert User.objects.filter(nickname__iexact="alice").count() == 1
+
+
+def test_every_login_is_recorded_as_an_action(client, player):
+    from accounts.models import Action
+
+    client.post(
+        LOGIN,
+        {"email": player.email, "password": "correct horse battery staple"},
+        content_type="application/json",
+    )
+    client.post(
+        "/accounts/login/", {"login": player.email, "password": "correct horse battery staple"}
+    )
+
+    assert Action.objects.filter(player=player, type="LOGGED_IN").count() == 2
