@@ -21,9 +21,22 @@ from economy.models.ledger import (
     default_ladder,
     validate_ladder,
 )
+from economy.models.progression import (
+    GAME_FILTERED_TYPES,
+    Event,
+    MissionPeriod,
+    MissionTemplate,
+    MissionType,
+    PlayerMission,
+    PlayerProgress,
+    VipTier,
+    XpGrant,
+    XpSource,
+)
 
 __all__ = [
     "DEFAULT_DAILY_LADDER",
+    "GAME_FILTERED_TYPES",
     "MAX_FAUCET_AMOUNT",
     "REWARD_KINDS",
     "Account",
@@ -33,8 +46,17 @@ __all__ = [
     "BonusKind",
     "EconomySettings",
     "Entry",
+    "Event",
     "LedgerKind",
     "LedgerTransaction",
+    "MissionPeriod",
+    "MissionTemplate",
+    "MissionType",
+    "PlayerMission",
+    "PlayerProgress",
+    "VipTier",
+    "XpGrant",
+    "XpSource",
     "default_ladder",
     "validate_ladder",
 ]
