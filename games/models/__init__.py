@@ -1,5 +1,6 @@
 """The games' tables. One module per concern; import every model here."""
 
+from games.leaderboards.models import LeaderboardScore  # noqa: F401 (leaderboards)
 from games.live.models import LiveMatch, LiveRating, LiveSeat  # noqa: F401 (live matches)
 from games.models.core import GameConfig, GameRound, SeedPair
 
