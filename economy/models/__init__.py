@@ -5,6 +5,7 @@ and settings; progression, the season pass, the shop and invites add their
 own modules and are re-exported here.
 """
 
+from economy.models.invites import InviteCode, Referral
 from economy.models.ledger import (
     DEFAULT_DAILY_LADDER,
     MAX_FAUCET_AMOUNT,
@@ -33,9 +34,26 @@ from economy.models.progression import (
     XpGrant,
     XpSource,
 )
+from economy.models.season_pass import (
+    PassClaim,
+    PassCoupon,
+    PassTier,
+    PassTierReached,
+    RewardKind,
+    Season,
+)
+from economy.models.shop import (
+    EQUIPPABLE,
+    InventoryItem,
+    ItemCategory,
+    ItemSource,
+    ShopItem,
+    ShopPurchase,
+)
 
 __all__ = [
     "DEFAULT_DAILY_LADDER",
+    "EQUIPPABLE",
     "GAME_FILTERED_TYPES",
     "MAX_FAUCET_AMOUNT",
     "REWARD_KINDS",
@@ -47,13 +65,26 @@ __all__ = [
     "EconomySettings",
     "Entry",
     "Event",
+    "InventoryItem",
+    "InviteCode",
+    "ItemCategory",
+    "ItemSource",
     "LedgerKind",
     "LedgerTransaction",
     "MissionPeriod",
     "MissionTemplate",
     "MissionType",
+    "PassClaim",
+    "PassCoupon",
+    "PassTier",
+    "PassTierReached",
     "PlayerMission",
     "PlayerProgress",
+    "Referral",
+    "RewardKind",
+    "Season",
+    "ShopItem",
+    "ShopPurchase",
     "VipTier",
     "XpGrant",
     "XpSource",
