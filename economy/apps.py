@@ -9,6 +9,7 @@ class EconomyConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from economy import subscribers  # noqa: F401 (registers action subscribers)
+        from economy.progression import subscribers as _progression  # noqa: F401
         from economy.services.ledger import system_accounts_forget
 
         # A flush (TransactionTestCase teardown) deletes the system accounts

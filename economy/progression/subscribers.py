@@ -1,0 +1,54 @@
+"""How progression reacts to actions, and what it adds to the profile.
+
+Imported from ``EconomyConfig.ready``. Each handler runs exactly once per
+action (the dispatcher's receipts); names are stored in receipts, keep them.
+"""
+
+from __future__ import annotations
+
+from accounts.actions import subscribe
+from accounts.profile import register_profile_contributor
+from economy.progression import rules, selectors, services
+
+
+@subscribe(services.ROUND_PLAYED, "progression.play")
+def round_played(action) -> None:
+    """A round: days played, streak and play XP (per round plus per coins wagered)."""
+    services.play_record(
+        player=action.player,
+        wager=int(action.value),
+        base_xp=rules.XP_PER_ROUND,
+        reference=f"action:{action.pk}",
+        at=action.created_at,
+    )
+
+
+@subscribe(services.LIVE_MATCH_PLAYED, "progression.play")
+def live_match_played(action) -> None:
+    services.play_record(
+        player=action.player,
+        wager=int(action.value),
+        base_xp=rules.XP_PER_LIVE_MATCH,
+        reference=f"action:{action.pk}",
+        at=action.created_at,
+    )
+
+
+def _missions(action) -> None:
+    services.missions_progress(action=action)
+
+
+for _type in services.TYPES_BY_ACTION:
+    subscribe(_type, "progression.missions")(_missions)
+
+
+@register_profile_contributor
+def progression_facts(player) -> dict:
+    facts = selectors.profile_facts(player=player)
+    return {
+        "xp": facts["xp"],
+        "level": facts["level"],
+        "next_level_xp": facts["next_level_xp"],
+        "vip_tier": facts["vip_tier"],
+        "streak": facts["streak"],
+    }
