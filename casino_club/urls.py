@@ -12,6 +12,9 @@ api_patterns = [
     path("", include("accounts.urls_api")),
     path("", include("games.urls_api")),
     path("", include("economy.urls_api")),
+    path("", include("economy.shop.urls_api")),
+    path("", include("economy.season_pass.urls_api")),
+    path("", include("economy.invites.urls_api")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
 ]

@@ -9,8 +9,11 @@ class EconomyConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from economy import subscribers  # noqa: F401 (registers action subscribers)
+        from economy.invites import subscribers as _invites  # noqa: F401
         from economy.progression import subscribers as _progression  # noqa: F401
+        from economy.season_pass import subscribers as _season_pass  # noqa: F401
         from economy.services.ledger import system_accounts_forget
+        from economy.shop import subscribers as _shop  # noqa: F401
 
         # A flush (TransactionTestCase teardown) deletes the system accounts
         # and then sends post_migrate: forget their cached ids.
