@@ -84,6 +84,25 @@ def _eager_celery():
 
 
 @pytest.fixture
+def private_redis():
+    """A throwaway redis-server (``casino_club.tests.servers.PrivateRedis``),
+    started; the test may ``stop()`` and ``start()`` it again on the same port.
+    The shared Redis is never touched."""
+    import shutil
+
+    from casino_club.tests.servers import PrivateRedis
+
+    if shutil.which("redis-server") is None:
+        if CI:
+            pytest.fail("CI=true but redis-server is not installed", pytrace=False)
+        pytest.skip("needs redis-server (apt-get install redis-server)")
+    redis_server = PrivateRedis()
+    redis_server.start()
+    yield redis_server
+    redis_server.stop()
+
+
+@pytest.fixture
 def make_player(db):
     from accounts.services import player_create
 

@@ -7,30 +7,42 @@ import json
 from channels.generic.websocket import AsyncWebsocketConsumer
 
 from accounts.live import SITE_GROUP, player_group
-
-# Close codes (documented in docs/live.md).
-CLOSE_UNAUTHENTICATED = 4401
+from casino_club.sockets import (
+    CHANNEL_LAYER_ERRORS,
+    ChannelLayerOutageMixin,
+    accepted_subprotocol,
+    close_try_again_later,
+    close_unauthenticated,
+)
 
 MAX_MESSAGE_BYTES = 4096
 
 
-class LiveConsumer(AsyncWebsocketConsumer):
+class LiveConsumer(ChannelLayerOutageMixin, AsyncWebsocketConsumer):
     """Joins the signed-in player's own group and relays events pushed to it."""
 
     async def connect(self) -> None:
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:
-            await self.close(code=CLOSE_UNAUTHENTICATED)
+            await close_unauthenticated(self)
             return
         self.groups_joined: list[str] = [player_group(user.pk), SITE_GROUP]
-        for group in self.groups_joined:
-            await self.channel_layer.group_add(group, self.channel_name)
-        await self.accept()
+        try:
+            for group in self.groups_joined:
+                await self.channel_layer.group_add(group, self.channel_name)
+        except CHANNEL_LAYER_ERRORS as error:
+            self.groups_joined = []
+            await close_try_again_later(self, error)
+            return
+        await self.accept(subprotocol=accepted_subprotocol(self.scope))
         await self.send_json({"type": "hello", "player": user.pk})
 
     async def disconnect(self, code: int) -> None:
-        for group in getattr(self, "groups_joined", []):
-            await self.channel_layer.group_discard(group, self.channel_name)
+        try:
+            for group in getattr(self, "groups_joined", []):
+                await self.channel_layer.group_discard(group, self.channel_name)
+        except CHANNEL_LAYER_ERRORS:
+            pass  # Redis is down; channels_redis expires stale group entries (group_expiry).
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         if bytes_data is not None or text_data is None or len(text_data) > MAX_MESSAGE_BYTES:

@@ -138,7 +138,8 @@ WHITENOISE_USE_FINDERS = DEBUG or TESTING
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Answers as an empty cache while Redis is down (casino_club/cache.py).
+            "BACKEND": "casino_club.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "TIMEOUT": 300,
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},

@@ -1,9 +1,5 @@
 from __future__ import annotations
 
-import shutil
-import socket
-import subprocess
-import time
 from datetime import timedelta
 
 import pytest
@@ -11,35 +7,6 @@ from django.utils import timezone
 
 from accounts.models import JobStatus
 from accounts.tasks import heartbeat
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture
-def private_redis():
-    """A throwaway redis-server the test may stop, leaving the shared one alone."""
-    binary = shutil.which("redis-server")
-    if binary is None:
-        pytest.skip("redis-server is not installed")
-    port = free_port()
-    process = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            time.sleep(0.05)
-    yield process, f"redis://127.0.0.1:{port}/0"
-    process.kill()
-    process.wait()
 
 
 def test_healthz_answers_without_the_database(client):
@@ -78,13 +45,11 @@ def test_readyz_is_unavailable_without_a_recent_heartbeat(client, settings):
 
 @pytest.mark.django_db
 def test_readyz_reports_redis_down_while_healthz_stays_up(client, settings, private_redis):
-    process, url = private_redis
-    settings.REDIS_URL = url
+    settings.REDIS_URL = private_redis.url
     heartbeat.apply()
     assert client.get("/readyz").status_code == 200
 
-    process.kill()
-    process.wait()
+    private_redis.stop()
 
     response = client.get("/readyz")
     assert response.status_code == 503

@@ -18,6 +18,12 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
 from casino_club.errors import DomainError
+from casino_club.sockets import (
+    CHANNEL_LAYER_ERRORS,
+    ChannelLayerOutageMixin,
+    accepted_subprotocol,
+    close_unauthenticated,
+)
 from economy.selectors import player_balance
 from games.live import services
 from games.live.models import MatchStatus
@@ -25,25 +31,24 @@ from games.live.selectors import player_open_match, player_rating
 
 logger = logging.getLogger(__name__)
 
-CLOSE_UNAUTHENTICATED = 4401
 MAX_MESSAGE_BYTES = 4096
 # Groups of the current and the previous match: the previous one still
 # carries its rematch events.
 KEPT_GROUPS = 2
 
 
-class RpsConsumer(AsyncWebsocketConsumer):
+class RpsConsumer(ChannelLayerOutageMixin, AsyncWebsocketConsumer):
     async def connect(self) -> None:
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:
-            await self.close(code=CLOSE_UNAUTHENTICATED)
+            await close_unauthenticated(self)
             return
         self.player = getattr(user, "_wrapped", user)
         self.match_groups: list[str] = []
         # (type, match) of messages already sent to this socket: an event can
         # reach us both as our own acknowledgement and through the group.
         self.sent: set[tuple] = set()
-        await self.accept()
+        await self.accept(subprotocol=accepted_subprotocol(self.scope))
         hello, open_match = await database_sync_to_async(self._hello)()
         await self.send_json(hello)
         if open_match is not None:
@@ -82,8 +87,11 @@ class RpsConsumer(AsyncWebsocketConsumer):
             )
 
     async def disconnect(self, code: int) -> None:
-        for group in getattr(self, "match_groups", []):
-            await self.channel_layer.group_discard(group, self.channel_name)
+        try:
+            for group in getattr(self, "match_groups", []):
+                await self.channel_layer.group_discard(group, self.channel_name)
+        except CHANNEL_LAYER_ERRORS:
+            pass  # Redis is down; the player still leaves their match below.
         if hasattr(self, "player"):
             # Leaving abandons a match that is not committed yet (stakes
             # refunded); once both committed, the reveal deadline decides.

@@ -1,0 +1,92 @@
+"""What every WebSocket consumer shares: the accepted subprotocol, the close
+codes, and behaviour while the channel layer (Redis) is unreachable.
+
+Close codes (docs/live.md): 4401 not signed in or the token is invalid (do
+not retry with the same credentials); 1013 "Try Again Later" (RFC 6455) the
+channel layer cannot be reached — reconnect with backoff.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from casino_club.ws_auth import APP_SUBPROTOCOL
+
+logger = logging.getLogger(__name__)
+
+CLOSE_UNAUTHENTICATED = 4401
+CLOSE_TRY_AGAIN_LATER = 1013
+# What channels_redis raises when Redis is down or unreachable: redis-py's
+# errors, and bare timeouts/refusals from the socket underneath.
+CHANNEL_LAYER_ERRORS = (RedisConnectionError, RedisTimeoutError, TimeoutError, ConnectionError)
+
+
+def accepted_subprotocol(scope) -> str | None:
+    """The subprotocol to accept with: ``casino.v1`` when the client offered it.
+
+    Never a ``bearer.`` entry: ``SubprotocolJWTAuthMiddleware`` has removed
+    those from the scope, so the token is not echoed in the handshake.
+    """
+    return APP_SUBPROTOCOL if APP_SUBPROTOCOL in (scope.get("subprotocols") or ()) else None
+
+
+async def close_unauthenticated(consumer) -> None:
+    """Refuse a socket without a signed-in user, with close code 4401.
+
+    An app client (one that offered ``casino.v1``) is accepted first and then
+    closed: a handshake refused before ``accept`` reaches a real client as
+    HTTP 403 with no close code, and the app needs 4401 to know it should
+    refresh its token rather than retry. Browsers keep the plain refusal.
+    """
+    subprotocol = accepted_subprotocol(consumer.scope)
+    if subprotocol is not None:
+        await consumer.accept(subprotocol=subprotocol)
+    await consumer.close(code=CLOSE_UNAUTHENTICATED)
+
+
+async def close_try_again_later(consumer, error: BaseException) -> None:
+    """Close with 1013 because the channel layer could not be reached.
+
+    Accepted first (see :func:`close_unauthenticated`) so the page or app sees
+    1013 and reconnects with backoff.
+    """
+    _log_outage(consumer.scope, error)
+    await consumer.accept(subprotocol=accepted_subprotocol(consumer.scope))
+    await consumer.close(code=CLOSE_TRY_AGAIN_LATER)
+
+
+def _log_outage(scope, error: BaseException) -> None:
+    logger.warning(
+        "websocket %s: channel layer unavailable (%s: %s); closing with 1013",
+        scope.get("path"),
+        type(error).__name__,
+        error,
+    )
+
+
+class ChannelLayerOutageMixin:
+    """Ends an open socket with 1013 when the channel layer fails under it.
+
+    When Redis goes away, channels_redis's receive for this consumer's channel
+    raises (``redis.exceptions.ConnectionError``) and the consumer would die
+    with a traceback and an abrupt close. A socket cannot simply wait it out:
+    a restarted Redis has forgotten the groups this socket joined, so pushes
+    would silently stop. Closing with 1013 makes the client reconnect (with
+    backoff) and join its groups again. The consumer's ``disconnect`` still
+    runs (a live match is left, stakes refunded), so it must tolerate the
+    channel layer being down itself.
+    """
+
+    async def __call__(self, scope, receive, send):
+        try:
+            await super().__call__(scope, receive, send)
+        except CHANNEL_LAYER_ERRORS as error:
+            _log_outage(scope, error)
+            try:
+                await send({"type": "websocket.close", "code": CLOSE_TRY_AGAIN_LATER})
+            except Exception:  # the client may already be gone
+                logger.debug("websocket %s was already closed", scope.get("path"))
+            await self.disconnect(CLOSE_TRY_AGAIN_LATER)
