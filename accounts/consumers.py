@@ -6,7 +6,7 @@ import json
 
 from channels.generic.websocket import AsyncWebsocketConsumer
 
-from accounts.live import SITE_GROUP, player_group
+from accounts.live import SITE_GROUP, player_group, topic_allowed
 from casino_club.sockets import (
     CHANNEL_LAYER_ERRORS,
     ChannelLayerOutageMixin,
@@ -16,6 +16,8 @@ from casino_club.sockets import (
 )
 
 MAX_MESSAGE_BYTES = 4096
+MAX_SUBSCRIPTIONS = 10
+MAX_TOPIC_LENGTH = 90
 
 
 class LiveConsumer(ChannelLayerOutageMixin, AsyncWebsocketConsumer):
@@ -27,6 +29,7 @@ class LiveConsumer(ChannelLayerOutageMixin, AsyncWebsocketConsumer):
             await close_unauthenticated(self)
             return
         self.groups_joined: list[str] = [player_group(user.pk), SITE_GROUP]
+        self.topics: set[str] = set()
         try:
             for group in self.groups_joined:
                 await self.channel_layer.group_add(group, self.channel_name)
@@ -39,7 +42,7 @@ class LiveConsumer(ChannelLayerOutageMixin, AsyncWebsocketConsumer):
 
     async def disconnect(self, code: int) -> None:
         try:
-            for group in getattr(self, "groups_joined", []):
+            for group in [*getattr(self, "groups_joined", []), *getattr(self, "topics", [])]:
                 await self.channel_layer.group_discard(group, self.channel_name)
         except CHANNEL_LAYER_ERRORS:
             pass  # Redis is down; channels_redis expires stale group entries (group_expiry).
@@ -58,8 +61,37 @@ class LiveConsumer(ChannelLayerOutageMixin, AsyncWebsocketConsumer):
             return
         if message["type"] == "ping":
             await self.send_json({"type": "pong"})
+        elif message["type"] in ("subscribe", "unsubscribe"):
+            await self.change_subscription(message)
         else:
             await self.send_error("unknown_type", f"Unknown message type {message['type']!r}.")
+
+    async def change_subscription(self, message: dict) -> None:
+        """Join or leave a topic's group; topics are checked against the registered validators."""
+        topic = message.get("topic")
+        if (
+            not isinstance(topic, str)
+            or len(topic) > MAX_TOPIC_LENGTH
+            or not topic_allowed(topic, self.scope["user"])
+        ):
+            await self.send_error("forbidden_topic", "You cannot subscribe to that topic.")
+            return
+        if message["type"] == "unsubscribe":
+            if topic in self.topics:
+                self.topics.discard(topic)
+                await self.channel_layer.group_discard(topic, self.channel_name)
+            await self.send_json({"type": "unsubscribed", "topic": topic})
+            return
+        if topic not in self.topics:
+            if len(self.topics) >= MAX_SUBSCRIPTIONS:
+                await self.send_error(
+                    "too_many_subscriptions",
+                    f"At most {MAX_SUBSCRIPTIONS} topics per socket; unsubscribe from one first.",
+                )
+                return
+            self.topics.add(topic)
+            await self.channel_layer.group_add(topic, self.channel_name)
+        await self.send_json({"type": "subscribed", "topic": topic})
 
     async def live_event(self, message: dict) -> None:
         await self.send_json(message["event"])

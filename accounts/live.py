@@ -8,6 +8,7 @@ event for a change that rolled back. Nothing else calls ``group_send``.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
@@ -22,6 +23,28 @@ SITE_GROUP = "site"
 
 def player_group(player_id: int) -> str:
     return f"player.{player_id}"
+
+
+# Topics a page may subscribe to over /ws/live/, by prefix. Apps register
+# their own (games registers "leaderboard.") so accounts imports none of them.
+TopicValidator = Callable[[str, object], bool]
+_topic_validators: dict[str, TopicValidator] = {}
+
+
+def register_topic_validator(prefix: str, validator: TopicValidator) -> None:
+    """Allow subscriptions to topics starting with ``prefix`` that ``validator`` accepts.
+
+    ``validator(topic, user)`` must be cheap and do no I/O (it runs in the
+    consumer's event loop). The topic is also the channel-layer group name.
+    """
+    _topic_validators[prefix] = validator
+
+
+def topic_allowed(topic: str, user) -> bool:
+    for prefix, validator in _topic_validators.items():
+        if topic.startswith(prefix):
+            return bool(validator(topic, user))
+    return False
 
 
 def _send(group: str, event: dict) -> None:

@@ -7,10 +7,14 @@ class GamesConfig(AppConfig):
     verbose_name = "Games"
 
     def ready(self) -> None:
+        from accounts.live import register_topic_validator
         from games import registry
+        from games.leaderboards import subscribers  # noqa: F401 (registers action subscribers)
+        from games.leaderboards.push import leaderboard_topic_allowed
         from games.services import game_configs_forget
 
         registry.discover()
+        register_topic_validator("leaderboard.", leaderboard_topic_allowed)
         # A flush (tests) or migration may remove configuration rows the
         # per-process cache still holds.
         post_migrate.connect(game_configs_forget, dispatch_uid="games_configs_forget")

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from games import api
 
@@ -10,4 +10,5 @@ urlpatterns = [
     path("fairness/seeds", api.SeedsView.as_view(), name="api-seeds"),
     path("fairness/rotate", api.SeedRotateView.as_view(), name="api-seeds-rotate"),
     path("fairness/seed-pairs/", api.SeedPairListView.as_view(), name="api-seed-pairs"),
+    path("", include("games.leaderboards.urls_api")),
 ]

@@ -17,9 +17,7 @@ class LeaderboardScore(models.Model):
     board = models.CharField(max_length=20)
     period = models.CharField(max_length=8)
     period_key = models.CharField(max_length=10)
-    player = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
-    )
+    player = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     score = models.BigIntegerField()
     version = models.PositiveBigIntegerField(default=1)
 

@@ -6,27 +6,52 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('games', '0003_moderators'),
+        ("games", "0003_moderators"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='LeaderboardScore',
+            name="LeaderboardScore",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('board', models.CharField(max_length=20)),
-                ('period', models.CharField(max_length=8)),
-                ('period_key', models.CharField(max_length=10)),
-                ('score', models.BigIntegerField()),
-                ('version', models.PositiveBigIntegerField(default=1)),
-                ('player', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("board", models.CharField(max_length=20)),
+                ("period", models.CharField(max_length=8)),
+                ("period_key", models.CharField(max_length=10)),
+                ("score", models.BigIntegerField()),
+                ("version", models.PositiveBigIntegerField(default=1)),
+                (
+                    "player",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(models.F('board'), models.F('period'), models.F('period_key'), models.OrderBy(models.F('score'), descending=True), models.F('player'), name='leaderboard_rank')],
-                'constraints': [models.UniqueConstraint(fields=('board', 'period', 'period_key', 'player'), name='leaderboard_score_once')],
+                "indexes": [
+                    models.Index(
+                        models.F("board"),
+                        models.F("period"),
+                        models.F("period_key"),
+                        models.OrderBy(models.F("score"), descending=True),
+                        models.F("player"),
+                        name="leaderboard_rank",
+                    )
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("board", "period", "period_key", "player"),
+                        name="leaderboard_score_once",
+                    )
+                ],
             },
         ),
     ]

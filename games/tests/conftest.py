@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from economy.services import system_accounts_forget
+from games.leaderboards.push import leaderboard_flushes_cancel
 from games.services import game_configs_forget
 from games.tests.round_helpers import START, give_coins
 
@@ -21,6 +22,9 @@ def _forget_cached_rows():
     yield
     system_accounts_forget()
     game_configs_forget()
+    # Leaderboard pushes fire a second after a change, in a thread: none may
+    # outlive its test (and its database).
+    leaderboard_flushes_cancel()
 
 
 @pytest.fixture

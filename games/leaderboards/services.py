@@ -1,0 +1,185 @@
+"""Writes of the leaderboards: record score changes, and rebuild everything from the sources.
+
+Scores come from three sources:
+
+- rounds (``ROUND_PLAYED``): ``net_winnings`` adds payout − wager; ``biggest_win``
+  keeps the largest payout − wager of one round, counted only when positive;
+- XP (``XP_GAINED``): daily and weekly ``xp`` add the XP granted in the period,
+  all-time ``xp`` is the lifetime total the action carries;
+- live matches (``LIVE_MATCH_PLAYED``): daily and weekly ``rps_rating`` keep the
+  peak rating reached in the period, all-time shows the current rating.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.conf import settings
+from django.db import transaction
+
+from games.leaderboards import backends
+from games.leaderboards.boards import (
+    Board,
+    Combine,
+    Period,
+    ScoreChange,
+    changes_for,
+    merge,
+    period_key,
+)
+from games.leaderboards.models import LeaderboardScore
+from games.leaderboards.push import leaderboards_touched
+from games.live.services import LIVE_MATCH_PLAYED
+
+# Recorded by economy's progression on every XP grant (value: XP granted,
+# metadata {"total": lifetime XP}); a string here because games never imports
+# economy's internals.
+XP_GAINED = "XP_GAINED"
+
+
+def scores_record(*, changes: Iterable[ScoreChange]) -> list[backends.Stored]:
+    """Upsert the changes in the caller's transaction; after commit mirror them and push.
+
+    Returns the database rows that changed (a smaller value on a max board
+    changes nothing).
+    """
+    stored = backends.database_apply(merge(list(changes)))
+    if stored:
+
+        def after_commit() -> None:
+            backends.mirror(stored)
+            leaderboards_touched({(row.board, row.period) for row in stored})
+
+        transaction.on_commit(after_commit)
+    return stored
+
+
+def round_changes(*, player_id: int, net: int, at: datetime) -> list[ScoreChange]:
+    changes = changes_for(Board.NET_WINNINGS, player_id, net, at)
+    if net > 0:
+        changes += changes_for(Board.BIGGEST_WIN, player_id, net, at)
+    return changes
+
+
+def xp_changes(
+    *, player_id: int, gained: int, total: int | None, at: datetime
+) -> list[ScoreChange]:
+    changes = [
+        ScoreChange(Board.XP, period, period_key(period, at), player_id, gained)
+        for period in (Period.DAILY, Period.WEEKLY)
+        if gained > 0
+    ]
+    if total is not None:
+        changes.append(
+            ScoreChange(Board.XP, Period.ALLTIME, period_key(Period.ALLTIME), player_id, total)
+        )
+    return changes
+
+
+def rating_changes(*, player_id: int, rating: int, current: int, at: datetime) -> list[ScoreChange]:
+    """The rating reached at ``at`` (period peaks) and the ``current`` rating (all-time)."""
+    return [
+        ScoreChange(
+            Board.RPS_RATING, Period.DAILY, period_key(Period.DAILY, at), player_id, rating
+        ),
+        ScoreChange(
+            Board.RPS_RATING, Period.WEEKLY, period_key(Period.WEEKLY, at), player_id, rating
+        ),
+        ScoreChange(
+            Board.RPS_RATING, Period.ALLTIME, period_key(Period.ALLTIME), player_id, current
+        ),
+    ]
+
+
+# --- rebuild ----------------------------------------------------------------------
+
+
+def _accumulate(totals: dict, changes: Iterable[ScoreChange]) -> None:
+    for change in changes:
+        held = totals.get(change.slot)
+        if held is None:
+            totals[change.slot] = change.value
+        elif change.combine is Combine.SUM:
+            totals[change.slot] = held + change.value
+        elif change.combine is Combine.MAX:
+            totals[change.slot] = max(held, change.value)
+        else:
+            totals[change.slot] = change.value
+
+
+def leaderboards_rebuild(*, at: datetime | None = None) -> dict[str, int]:
+    """Recompute every board's current periods (and all-time) from the sources.
+
+    Replaces the ``LeaderboardScore`` rows in one transaction and drops the
+    Redis keys (they reload from the database on the next read). Rows of
+    earlier days and weeks are removed: no page reads them. Run it when the
+    site is quiet: a round settled while it runs may be counted twice or not
+    at all until the next rebuild.
+    """
+    from accounts.models import Action
+    from games.live.models import LiveRating
+    from games.models import GameRound
+
+    keys = {period: period_key(period, at) for period in Period.values}
+    totals: dict[tuple, int] = {}
+
+    def current(changes: list[ScoreChange]) -> list[ScoreChange]:
+        return [c for c in changes if c.period_key == keys[c.period]]
+
+    rounds = GameRound.objects.values_list("player_id", "wager", "payout", "created_at")
+    for player_id, wager, payout, created_at in rounds.iterator(chunk_size=5000):
+        _accumulate(
+            totals, current(round_changes(player_id=player_id, net=payout - wager, at=created_at))
+        )
+
+    xp = Action.objects.filter(type=XP_GAINED).values_list(
+        "player_id", "value", "metadata", "created_at"
+    )
+    for player_id, value, metadata, created_at in xp.order_by("pk").iterator(chunk_size=5000):
+        total = metadata.get("total") if isinstance(metadata, dict) else None
+        _accumulate(
+            totals,
+            current(xp_changes(player_id=player_id, gained=value, total=total, at=created_at)),
+        )
+
+    ratings = dict(LiveRating.objects.values_list("player_id", "rating"))
+    matches = Action.objects.filter(type=LIVE_MATCH_PLAYED).values_list(
+        "player_id", "metadata", "created_at"
+    )
+    for player_id, metadata, created_at in matches.order_by("pk").iterator(chunk_size=5000):
+        rating = metadata.get("rating") if isinstance(metadata, dict) else None
+        if rating is None or player_id not in ratings:
+            continue
+        _accumulate(
+            totals,
+            current(
+                rating_changes(
+                    player_id=player_id, rating=rating, current=ratings[player_id], at=created_at
+                )
+            ),
+        )
+
+    rows = [
+        LeaderboardScore(board=b, period=p, period_key=k, player_id=pid, score=score)
+        for (b, p, k, pid), score in totals.items()
+    ]
+    with transaction.atomic():
+        LeaderboardScore.objects.all().delete()
+        LeaderboardScore.objects.bulk_create(rows, batch_size=2000)
+    redis_keys_dropped = leaderboards_redis_clear()
+    counts: dict[str, int] = {}
+    for board, _period, _key, _player in totals:
+        counts[board] = counts.get(board, 0) + 1
+    return {**counts, "redis_keys_dropped": redis_keys_dropped}
+
+
+def leaderboards_redis_clear() -> int:
+    """Delete every leaderboard key in Redis (they reload from the database on demand)."""
+    backend = backends.redis_backend() if settings.REDIS_URL else None
+    if backend is None:
+        return 0
+    names = list(backend.client.scan_iter(match=f"{backend.prefix}:*", count=1000))
+    for start in range(0, len(names), 500):
+        backend.client.delete(*names[start : start + 500])
+    return len(names)
