@@ -209,6 +209,8 @@ class RpsConsumer(ChannelLayerOutageMixin, AsyncWebsocketConsumer):
                     "match": match_id,
                     "opponent": opponent["nickname"],
                     "opponent_rating": opponent["rating"],
+                    "opponent_frame": opponent.get("frame"),
+                    "opponent_title": opponent.get("title"),
                     "stake": event["stake"],
                     "commit_deadline": event["commit_deadline"],
                     "rematch_of": event.get("rematch_of"),

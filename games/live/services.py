@@ -36,6 +36,7 @@ from accounts.live import push_to_group
 from economy import services as economy
 from economy.errors import InsufficientCoins
 from economy.selectors import player_balance
+from economy.shop.selectors import equipped_cosmetics_for
 from games.fairness import commitment_matches
 from games.live import elo
 from games.live.errors import (
@@ -187,6 +188,7 @@ def _ratings(player_ids: list[int]) -> dict[int, int]:
 def matched_event(match: LiveMatch) -> dict:
     """The ``matched`` event for both players; each socket picks the opponent's half."""
     ratings = _ratings(match.player_ids())
+    worn = equipped_cosmetics_for(match.player_ids())
     return {
         "type": "matched",
         "match": match.pk,
@@ -194,7 +196,13 @@ def matched_event(match: LiveMatch) -> dict:
         "commit_deadline": match.commit_deadline.isoformat(),
         "rematch_of": match.rematch_of_id,
         "players": {
-            str(user.pk): {"nickname": user.nickname, "rating": ratings[user.pk]}
+            str(user.pk): {
+                "nickname": user.nickname,
+                "rating": ratings[user.pk],
+                # What the opponent sees them wear (the frame and title only).
+                "frame": worn[user.pk].get("avatar_frame"),
+                "title": worn[user.pk].get("profile_title"),
+            }
             for user in (match.player_one, match.player_two)
         },
     }
