@@ -85,6 +85,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "csp.context_processors.nonce",
                 "accounts.context_processors.site",
+                "economy.context_processors.events",
             ],
         },
     },

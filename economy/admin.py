@@ -23,6 +23,7 @@ from economy.models import (
     Entry,
     LedgerTransaction,
 )
+from economy.progression import admin as _progression_admin  # noqa: F401 (registers its admins)
 from economy.selectors import economy_settings_forget
 from economy.services import adjustment_make
 

@@ -17,6 +17,8 @@ from economy.models import (
     EconomySettings,
     Entry,
 )
+from economy.progression import rules as progress_rules
+from economy.progression import selectors as progress_selectors
 
 SETTINGS_CACHE_KEY = "economy:settings:v1"
 EARLIEST_DAY = date(1970, 1, 2)
@@ -98,20 +100,24 @@ def wallet_state(*, player, now: datetime | None = None) -> dict:
     rules = economy_settings_get()
     balance = player_balance(player=player)
     today = player.local_date(now)
+    # The VIP perk multiplies every step, so the ladder shows what a claim pays.
+    vip = progress_selectors.vip_tier_for(player)
+    multiplier = progress_rules.tier_rule(vip).daily_bonus_multiplier
+    ladder_amounts = [progress_rules.multiplied(step, multiplier) for step in rules.daily_ladder]
 
     last_daily = last_claim(player=player, kind=BonusKind.DAILY)
     claimed_today = last_daily is not None and last_daily.local_date >= today
     if claimed_today:
         streak = last_daily.streak
         current_day = last_daily.ladder_day
-        next_amount = rules.daily_ladder[ladder_day_for(streak + 1) - 1]
+        next_amount = ladder_amounts[ladder_day_for(streak + 1) - 1]
     else:
         alive = last_daily is not None and last_daily.local_date == today - timedelta(days=1)
         streak = last_daily.streak if alive else 0
         current_day = ladder_day_for(daily_streak_next(last=last_daily, today=today))
-        next_amount = rules.daily_ladder[current_day - 1]
+        next_amount = ladder_amounts[current_day - 1]
     ladder = []
-    for day, amount in enumerate(rules.daily_ladder, start=1):
+    for day, amount in enumerate(ladder_amounts, start=1):
         if day < current_day or (day == current_day and claimed_today):
             state = "claimed"
         elif day == current_day:
@@ -135,6 +141,8 @@ def wallet_state(*, player, now: datetime | None = None) -> dict:
             "next_amount": next_amount,
             "ladder": ladder,
             "next_reset": local_midnight_after(player=player, day=today),
+            "vip_tier": vip,
+            "vip_multiplier": multiplier,
         },
         "refill": {
             "available": below and not cooling,

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from economy.progression.tasks import events_announce, missions_roll_over  # noqa: F401
 from economy.season_pass.tasks import pass_coupons_weekly  # noqa: F401 (registers the task)
 from economy.services import ledger_reconcile, reconcile_record
 

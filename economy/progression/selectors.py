@@ -51,6 +51,11 @@ def daily_bonus_multiplier_for(player) -> Decimal:
     return rules.tier_rule(vip_tier_for(player)).daily_bonus_multiplier
 
 
+def daily_bonus_amount(*, player, base: int) -> int:
+    """A daily bonus step after the player's VIP perk (whole coins, rounded down)."""
+    return rules.multiplied(base, daily_bonus_multiplier_for(player))
+
+
 def xp_total_for(*, player) -> int:
     """Lifetime XP (what the XP leaderboard ranks)."""
     xp = PlayerProgress.objects.filter(player=player).values_list("xp", flat=True).first()

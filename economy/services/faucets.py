@@ -16,6 +16,7 @@ from accounts.actions import action_record
 from accounts.live import push_to_player
 from economy.errors import BonusAlreadyClaimed, RefillNotAvailable
 from economy.models import Account, BonusClaim, BonusKind, LedgerKind, LedgerTransaction
+from economy.progression.selectors import daily_bonus_amount
 from economy.selectors import (
     daily_streak_next,
     economy_settings_get,
@@ -139,7 +140,10 @@ def daily_bonus_claim(
             raise BonusAlreadyClaimed()
         streak = daily_streak_next(last=last, today=today)
         day = ladder_day_for(streak)
-        amount = economy_settings_get().daily_ladder[day - 1]
+        # The VIP tier's perk multiplies the ladder step (docs/progression.md).
+        amount = daily_bonus_amount(
+            player=player, base=economy_settings_get().daily_ladder[day - 1]
+        )
         txn = _transfer(
             source=system_account(code=MINT),
             destination=account,
