@@ -1,0 +1,62 @@
+"""Moderating the shop: items are edited here; purchases and inventories are read-only."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+
+from economy.models import InventoryItem, PassTier, Referral, Season, ShopItem, ShopPurchase
+
+
+class ReadOnly(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ShopItem)
+class ShopItemAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "category", "price", "listed", "stock", "min_vip_tier"]
+    list_filter = ["category", "listed"]
+    search_fields = ["name", "slug"]
+    filter_horizontal = ["sale_events"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(ShopPurchase)
+class ShopPurchaseAdmin(ReadOnly):
+    list_display = ["created_at", "player", "item", "quantity", "unit_price", "total", "sale_event"]
+    list_select_related = ["player", "item", "sale_event"]
+    search_fields = ["player__nickname", "item__slug"]
+
+
+@admin.register(InventoryItem)
+class InventoryItemAdmin(ReadOnly):
+    list_display = ["player", "item", "quantity", "equipped", "source", "acquired_at"]
+    list_filter = ["category", "source", "equipped"]
+    list_select_related = ["player", "item"]
+    search_fields = ["player__nickname", "item__slug"]
+
+
+class PassTierInline(admin.TabularInline):
+    model = PassTier
+    extra = 0
+    autocomplete_fields = ["item"]
+
+
+@admin.register(Season)
+class SeasonAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "starts_at", "ends_at"]
+    inlines = [PassTierInline]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Referral)
+class ReferralAdmin(ReadOnly):
+    list_display = ["created_at", "inviter", "invitee", "code", "rewarded_at"]
+    list_select_related = ["inviter", "invitee"]
+    search_fields = ["inviter__nickname", "invitee__nickname", "code"]
