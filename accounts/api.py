@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 from accounts import notifications, profile
 from accounts.actions import CLIENT_ACTIONS, client_action_record
 from accounts.forms import PreferencesForm
-from accounts.models import Audience, NotificationKind, User, time_zone_choices
+from accounts.models import ALWAYS_DELIVERED, Audience, NotificationKind, User, time_zone_choices
 from casino_club.errors import Conflict
 
 
@@ -26,6 +26,15 @@ class StrictBooleanField(serializers.BooleanField):
         if data is True or data is False:
             return data
         self.fail("invalid", input=data)
+
+
+class StrictRegexField(serializers.RegexField):
+    """Text only: DRF's own would turn the number 42 into the string "42"."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
 
 
 class MeView(APIView):
@@ -40,7 +49,7 @@ class MeView(APIView):
         show_on_leaderboards = serializers.BooleanField()
 
     class ProfileUpdateSerializer(serializers.Serializer):
-        nickname = serializers.RegexField(r"^[\w-]{2,24}$", required=False)
+        nickname = StrictRegexField(r"^[\w-]{2,24}$", required=False)
         time_zone = serializers.ChoiceField(choices=time_zone_choices(), required=False)
         show_on_leaderboards = StrictBooleanField(required=False)
 
@@ -128,7 +137,11 @@ class NotificationListView(APIView):
         parameters=[
             OpenApiParameter("unread", bool, description="Only unread ones"),
             OpenApiParameter("cursor", str),
-            OpenApiParameter("page_size", int, description="1 to 100"),
+            OpenApiParameter(
+                "page_size",
+                {"type": "integer", "minimum": 1, "maximum": 100},
+                description="1 to 100",
+            ),
         ],
         responses=NotificationPageSerializer,
     )
@@ -199,7 +212,14 @@ class NotificationPreferencesView(APIView):
 
     class PreferencesSerializer(serializers.Serializer):
         muted_kinds = serializers.ListField(
-            child=serializers.ChoiceField(choices=NotificationKind.choices), max_length=20
+            child=serializers.ChoiceField(
+                choices=[
+                    (kind.value, kind.label)
+                    for kind in NotificationKind
+                    if kind not in ALWAYS_DELIVERED
+                ]
+            ),
+            max_length=20,
         )
         email_enabled = StrictBooleanField()
         quiet_hours = QuietHoursSerializer(allow_null=True, required=False)
