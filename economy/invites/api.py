@@ -40,7 +40,9 @@ class InviteRedeemView(APIView):
 
     @extend_schema_serializer(component_name="InviteRedeemInput")
     class InputSerializer(serializers.Serializer):
-        code = serializers.CharField(max_length=32)
+        code = serializers.RegexField(
+            r"^[A-HJ-NP-Za-hj-np-z2-9]{8}$", help_text="8 letters and digits (case-insensitive)."
+        )
 
     @extend_schema_serializer(component_name="InviteRedeemResult")
     class OutputSerializer(serializers.Serializer):
