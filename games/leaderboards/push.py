@@ -22,16 +22,21 @@ sent, an extra or a missed flush only moves rows later, never loses them.
 The flush runs in the process that saw the change, not in a Celery worker:
 with the embedded in-memory channel layer a worker's ``group_send`` would
 never reach the pages (STACK.md), and it keeps live updates working without
-a worker. If that process dies within the interval, the gate expires after
-``GATE_TTL_FACTOR`` intervals and the next change pushes everything since.
+a worker. Under ASGI it waits on the server's event loop; elsewhere (WSGI
+workers, Celery, commands) in a daemon timer thread. If that process dies
+within the interval, the gate expires after ``GATE_TTL_FACTOR`` intervals and
+the next change pushes everything since.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import math
+import os
 import threading
 
+from asgiref.sync import SyncToAsync, sync_to_async
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connections
@@ -60,8 +65,8 @@ def push_interval() -> float:
     return float(getattr(settings, "LEADERBOARD_PUSH_INTERVAL", 1.0))
 
 
-# Armed flushes of this process, so shutdown (and tests) can cancel them.
-_timers: set[threading.Timer] = set()
+# Armed flushes of this process (timer threads or loop handles), so tests can cancel them.
+_timers: set = set()
 _timers_lock = threading.Lock()
 
 
@@ -92,15 +97,46 @@ def leaderboards_touched(boards: set[tuple[str, str]]) -> None:
             logger.warning("leaderboard push gate unavailable", exc_info=True)
             continue
         if armed:
-            timer = threading.Timer(interval, _flush_in_thread, args=(board, period))
-            timer.args = (board, period, timer)
-            timer.daemon = True
+            _arm(board, period, interval)
+
+
+def _main_event_loop() -> asyncio.AbstractEventLoop | None:
+    """The server's event loop when called from one of its sync_to_async threads (ASGI)."""
+    if getattr(SyncToAsync.threadlocal, "main_event_loop_pid", None) != os.getpid():
+        return None
+    loop = getattr(SyncToAsync.threadlocal, "main_event_loop", None)
+    return loop if loop is not None and loop.is_running() else None
+
+
+def _arm(board: str, period: str, interval: float) -> None:
+    loop = _main_event_loop()
+    if loop is not None:
+        # Under ASGI the flush waits on the server's own loop, so its push
+        # reaches the in-memory channel layer from the loop that reads it
+        # (asyncio queues are not thread-safe).
+        def schedule() -> None:
+            handle = loop.call_later(
+                interval, lambda: loop.create_task(_flush_async(board, period, handle))
+            )
             with _timers_lock:
-                _timers.add(timer)
-            timer.start()
+                _timers.add(handle)
+
+        loop.call_soon_threadsafe(schedule)
+        return
+    # WSGI workers, Celery workers, commands: a daemon timer thread.
+    timer = threading.Timer(interval, _flush_in_thread)
+    timer.args = (board, period, timer)
+    timer.daemon = True
+    with _timers_lock:
+        _timers.add(timer)
+    timer.start()
 
 
-def _flush_in_thread(board: str, period: str, timer: threading.Timer) -> None:
+async def _flush_async(board: str, period: str, handle) -> None:
+    await sync_to_async(_flush_in_thread, thread_sensitive=False)(board, period, handle)
+
+
+def _flush_in_thread(board: str, period: str, timer) -> None:
     with _timers_lock:
         _timers.discard(timer)
     try:
