@@ -1,0 +1,77 @@
+"""Progression under real concurrency on PostgreSQL: one payout per mission, no lost XP."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from economy.models import (
+    LedgerKind,
+    LedgerTransaction,
+    MissionTemplate,
+    MissionType,
+    PlayerMission,
+    PlayerProgress,
+    XpGrant,
+    XpSource,
+)
+from economy.progression import services
+from economy.selectors import player_balance
+from economy.tests.test_concurrency import no_signup_grant, run_threads  # noqa: F401
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+def completed_mission(player) -> PlayerMission:
+    template = MissionTemplate.objects.create(
+        code="race",
+        title="Race",
+        type=MissionType.PLAY_ROUNDS,
+        target=1,
+        period="DAILY",
+        reward_coins=75,
+        reward_xp=30,
+    )
+    now = timezone.now()
+    return PlayerMission.objects.create(
+        player=player,
+        template=template,
+        period="DAILY",
+        period_start=player.local_date(now),
+        starts_at=now - timedelta(hours=1),
+        ends_at=now + timedelta(hours=1),
+        target=1,
+        progress=1,
+        completed_at=now,
+        reward_coins=75,
+        reward_xp=30,
+    )
+
+
+def test_concurrent_claims_of_one_mission_pay_once(player, no_signup_grant):  # noqa: F811
+    mission = completed_mission(player)
+    balance = player_balance(player=player)
+
+    results = run_threads(8, lambda _: services.mission_claim(player=player, mission_id=mission.pk))
+
+    paid = [r for r in results if isinstance(r, services.MissionClaimResult)]
+    refused = [r for r in results if isinstance(r, services.MissionAlreadyClaimed)]
+    assert (len(paid), len(refused)) == (1, 7), results
+    assert player_balance(player=player) == balance + 75
+    assert LedgerTransaction.objects.filter(kind=LedgerKind.MISSION_REWARD).count() == 1
+    assert XpGrant.objects.filter(player=player, source=XpSource.MISSION).count() == 1
+    assert PlayerProgress.objects.get(player=player).xp == 30
+
+
+def test_concurrent_xp_grants_lose_nothing(player, no_signup_grant):  # noqa: F811
+    results = run_threads(
+        10,
+        lambda index: services.xp_grant(
+            player=player, amount=7, source=XpSource.ADJUSTMENT, reference=f"race:{index}"
+        ),
+    )
+
+    assert all(isinstance(r, XpGrant) for r in results), results
+    assert PlayerProgress.objects.get(player=player).xp == 70
