@@ -27,6 +27,7 @@ urlpatterns = [
     # Before "games/": its "<slug>/" pattern would otherwise take "live-rps/".
     path("games/live-rps/", include("games.live.urls")),
     path("games/", include("games.urls")),
+    path("leaderboards/", include("games.leaderboards.urls")),
     path("wallet/", include("economy.urls")),
     path("missions/", include("economy.progression.urls")),
     path("pass/", include("economy.season_pass.urls")),

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from games import registry, services
 from games.models import GameRound
+from games.social_proof import social_proof
 
 # Roulette pockets in wheel order (European single zero), clockwise from 0.
 WHEEL_ORDER = [0, 32, 15, 19, 4, 21, 2, 25, 17, 34, 6, 27, 13, 36, 11, 30, 8, 23, 10, 5, 24, 16,
@@ -129,7 +130,7 @@ def lobby(request):
                 "figures": _figures(math),
             }
         )
-    return render(request, "games/lobby.html", {"games": games})
+    return render(request, "games/lobby.html", {"games": games, "social_proof": social_proof()})
 
 
 @login_required
@@ -141,6 +142,7 @@ def game_page(request, slug: str):
         "config": config,
         "math": math,
         "figures": _figures(math),
+        "social_proof": social_proof(),
     }
     context.update(_EXTRA_CONTEXT.get(slug, _no_extra)(config, math))
     return render(request, f"games/{slug}.html", context)

@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 
 from games.leaderboards.boards import Board, Period, period_ends_at, period_key
 from games.leaderboards.selectors import (
+    ANONYMOUS,
     board_check,
     leaderboard_position,
     leaderboard_top,
@@ -19,12 +20,27 @@ from games.leaderboards.selectors import (
 TOP_N = 100
 
 
-def leaderboard_payload(*, board: str, period: str, viewer) -> dict:
-    """The API's answer, also rendered into the leaderboard page."""
+def leaderboard_payload(*, board: str, period: str, viewer, cosmetics: bool = False) -> dict:
+    """The API's answer, also rendered into the leaderboard page.
+
+    With ``cosmetics`` (the page), each row of a visible player carries what
+    they wear (``economy.shop``), under ``cosmetics``; anonymous rows carry none.
+    """
     key = period_key(period)
     rows = leaderboard_top(board=board, period=period, key=key, limit=TOP_N)
     position = leaderboard_position(board=board, period=period, player_id=viewer.pk, key=key)
     ends = period_ends_at(period)
+    worn = {}
+    if cosmetics:
+        from economy.shop.selectors import equipped_cosmetics_for
+
+        worn = equipped_cosmetics_for(
+            [
+                row["player_id"]
+                for row in rows
+                if row["nickname"] != ANONYMOUS or row["player_id"] == viewer.pk
+            ]
+        )
     shown = []
     for row in rows:
         is_you = row["player_id"] == viewer.pk
@@ -38,6 +54,8 @@ def leaderboard_payload(*, board: str, period: str, viewer) -> dict:
                 "is_you": is_you,
             }
         )
+        if cosmetics:
+            shown[-1]["cosmetics"] = list(worn.get(row["player_id"], {}).values())
     return {
         "board": board,
         "period": period,
