@@ -26,6 +26,7 @@ from economy.models import (
 from economy.progression import admin as _progression_admin  # noqa: F401 (registers its admins)
 from economy.selectors import economy_settings_forget
 from economy.services import adjustment_make
+from economy.shop import admin as _shop_admin  # noqa: F401 (shop, season pass, invites)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
