@@ -47,6 +47,19 @@ class MeView(APIView):
         created_at = serializers.DateTimeField()
         time_zone = serializers.CharField()
         show_on_leaderboards = serializers.BooleanField()
+        # Added by other apps' profile contributors (accounts does not import them).
+        coins = serializers.IntegerField(required=False)
+        xp = serializers.IntegerField(required=False)
+        level = serializers.IntegerField(required=False)
+        next_level_xp = serializers.IntegerField(required=False, allow_null=True)
+        vip_tier = serializers.CharField(required=False)
+        streak = serializers.IntegerField(required=False)
+        pass_tier = serializers.IntegerField(required=False)
+        equipped_cosmetics = serializers.DictField(required=False)
+        invite_code = serializers.CharField(required=False)
+        invite_url = serializers.CharField(required=False)
+        invite_count = serializers.IntegerField(required=False)
+        invite_rewarded_count = serializers.IntegerField(required=False)
 
     class ProfileUpdateSerializer(serializers.Serializer):
         nickname = StrictRegexField(r"^[\w-]{2,24}$", required=False)
