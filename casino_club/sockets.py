@@ -2,8 +2,10 @@
 codes, and behaviour while the channel layer (Redis) is unreachable.
 
 Close codes (docs/live.md): 4401 not signed in or the token is invalid (do
-not retry with the same credentials); 1013 "Try Again Later" (RFC 6455) the
-channel layer cannot be reached — reconnect with backoff.
+not retry with the same credentials); 4503 the channel layer (Redis) cannot
+be reached — reconnect with backoff. 4503 rather than RFC 6455's 1013 "Try
+Again Later" because daphne's websocket engine (autobahn) refuses to send any
+close code other than 1000 and 3000–4999.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from casino_club.ws_auth import APP_SUBPROTOCOL
 logger = logging.getLogger(__name__)
 
 CLOSE_UNAUTHENTICATED = 4401
-CLOSE_TRY_AGAIN_LATER = 1013
+CLOSE_TRY_AGAIN_LATER = 4503
 # What channels_redis raises when Redis is down or unreachable: redis-py's
 # errors, and bare timeouts/refusals from the socket underneath.
 CHANNEL_LAYER_ERRORS = (RedisConnectionError, RedisTimeoutError, TimeoutError, ConnectionError)
@@ -48,10 +50,10 @@ async def close_unauthenticated(consumer) -> None:
 
 
 async def close_try_again_later(consumer, error: BaseException) -> None:
-    """Close with 1013 because the channel layer could not be reached.
+    """Close with 4503 because the channel layer could not be reached.
 
     Accepted first (see :func:`close_unauthenticated`) so the page or app sees
-    1013 and reconnects with backoff.
+    4503 and reconnects with backoff.
     """
     _log_outage(consumer.scope, error)
     await consumer.accept(subprotocol=accepted_subprotocol(consumer.scope))
@@ -60,7 +62,7 @@ async def close_try_again_later(consumer, error: BaseException) -> None:
 
 def _log_outage(scope, error: BaseException) -> None:
     logger.warning(
-        "websocket %s: channel layer unavailable (%s: %s); closing with 1013",
+        "websocket %s: channel layer unavailable (%s: %s); closing with 4503",
         scope.get("path"),
         type(error).__name__,
         error,
@@ -68,13 +70,13 @@ def _log_outage(scope, error: BaseException) -> None:
 
 
 class ChannelLayerOutageMixin:
-    """Ends an open socket with 1013 when the channel layer fails under it.
+    """Ends an open socket with 4503 when the channel layer fails under it.
 
     When Redis goes away, channels_redis's receive for this consumer's channel
     raises (``redis.exceptions.ConnectionError``) and the consumer would die
     with a traceback and an abrupt close. A socket cannot simply wait it out:
     a restarted Redis has forgotten the groups this socket joined, so pushes
-    would silently stop. Closing with 1013 makes the client reconnect (with
+    would silently stop. Closing with 4503 makes the client reconnect (with
     backoff) and join its groups again. The consumer's ``disconnect`` still
     runs (a live match is left, stakes refunded), so it must tolerate the
     channel layer being down itself.
@@ -87,6 +89,6 @@ class ChannelLayerOutageMixin:
             _log_outage(scope, error)
             try:
                 await send({"type": "websocket.close", "code": CLOSE_TRY_AGAIN_LATER})
-            except Exception:  # the client may already be gone
-                logger.debug("websocket %s was already closed", scope.get("path"))
+            except Exception as send_error:  # e.g. the client is already gone
+                logger.warning("websocket %s: could not close: %s", scope.get("path"), send_error)
             await self.disconnect(CLOSE_TRY_AGAIN_LATER)
