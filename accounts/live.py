@@ -13,6 +13,7 @@ from collections.abc import Callable
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
+from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
 
@@ -53,9 +54,12 @@ def _send(group: str, event: dict) -> None:
         return
     try:
         async_to_sync(layer.group_send)(group, {"type": "live.event", "event": event})
-    except Exception:
+    except (ConnectionError, TimeoutError, RedisError) as error:
         # A push is a courtesy: pages catch up from the API. An unreachable
-        # channel layer (Redis down) must never fail the player's action.
+        # channel layer (Redis down) must never fail the player's action; one
+        # line per push, not a traceback, while it lasts.
+        logger.warning("live push to %s failed: %s: %s", group, type(error).__name__, error)
+    except Exception:
         logger.warning("live push to %s failed", group, exc_info=True)
 
 

@@ -116,7 +116,9 @@ def _after_delivery(notification: Notification, preference: NotificationPreferen
     if preference.email_enabled and notification.player.email:
         from accounts.tasks import email_notification
 
-        transaction.on_commit(lambda: email_notification.delay(notification.pk))
+        # robust: with the broker (Redis) down the publish fails after the
+        # notification committed; that must not turn the request into a 500.
+        transaction.on_commit(lambda: email_notification.delay(notification.pk), robust=True)
 
 
 def notification_send(
