@@ -149,7 +149,14 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "capacity": 1500, "expiry": 30},
+            "CONFIG": {
+                # redis-py 8 defaults socket_timeout to 5 s, the same as
+                # channels_redis's blocking receive (BZPOPMIN, 5 s): every idle
+                # socket's receive would then time out and be taken for an outage.
+                "hosts": [{"address": REDIS_URL, "socket_timeout": 15}],
+                "capacity": 1500,
+                "expiry": 30,
+            },
         }
     }
     CELERY_BROKER_URL = REDIS_URL
