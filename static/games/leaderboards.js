@@ -14,6 +14,9 @@ function subscribe(socket) {
 // site.js opens the socket (and reopens it after a drop): subscribe each time.
 document.addEventListener("live:open", (event) => subscribe(event.detail));
 subscribe(window.casinoLive);
+document.addEventListener("live:subscribed", (event) => {
+  if (event.detail.topic === topic) root.dataset.subscribed = "true";
+});
 
 function fillRow(row, { rank, nickname, score }) {
   row.replaceChildren();
