@@ -71,7 +71,7 @@ _timers_lock = threading.Lock()
 
 
 def leaderboard_flushes_cancel() -> int:
-    """Cancel this process's armed flushes and drop their gates; returns how many."""
+    """Cancel this process's armed flushes (tests; shutdown); returns how many."""
     with _timers_lock:
         timers = list(_timers)
         _timers.clear()
