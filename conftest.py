@@ -45,6 +45,21 @@ def pytest_runtest_setup(item) -> None:
         pytest.skip(message)
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's database setup, plus: before the test database is
+    dropped, end sessions that threads of async tests (database_sync_to_async)
+    left open, so the drop does not fail with "being accessed by other users"."""
+    yield
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     if not settings.configured:  # pure tests run with -p no:django
