@@ -17,198 +17,545 @@ def seed(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('economy', '0003_progression'),
+        ("economy", "0003_progression"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='InviteCode',
+            name="InviteCode",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=12, unique=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('player', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='invite_code', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=12, unique=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "player",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="invite_code",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Season',
+            name="Season",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(unique=True)),
-                ('name', models.CharField(max_length=80)),
-                ('starts_at', models.DateTimeField()),
-                ('ends_at', models.DateTimeField()),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(unique=True)),
+                ("name", models.CharField(max_length=80)),
+                ("starts_at", models.DateTimeField()),
+                ("ends_at", models.DateTimeField()),
             ],
             options={
-                'ordering': ['-starts_at'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('starts_at__lt', models.F('ends_at'))), name='season_window_ordered')],
+                "ordering": ["-starts_at"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("starts_at__lt", models.F("ends_at"))),
+                        name="season_window_ordered",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ShopItem',
+            name="ShopItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(unique=True)),
-                ('name', models.CharField(max_length=80)),
-                ('description', models.CharField(blank=True, max_length=300)),
-                ('category', models.CharField(choices=[('AVATAR_FRAME', 'Avatar frame'), ('TABLE_THEME', 'Table theme'), ('CARD_BACK', 'Card back'), ('EMOTE', 'Emote'), ('GALLERY_UNLOCK', 'Gallery unlock'), ('PROFILE_TITLE', 'Profile title')], max_length=20)),
-                ('preview', models.CharField(blank=True, help_text='An emoji or short text.', max_length=16)),
-                ('color', models.CharField(default='#d4a537', help_text='Preview colour, e.g. #d4a537.', max_length=7)),
-                ('price', models.PositiveIntegerField(help_text='In coins; coins cannot be bought.')),
-                ('listed', models.BooleanField(default=True, help_text='Sold in the shop; unlisted items are season pass rewards.')),
-                ('stock', models.PositiveIntegerField(blank=True, help_text='Copies left; empty means unlimited.', null=True)),
-                ('max_per_player', models.PositiveSmallIntegerField(default=1)),
-                ('available_from', models.DateTimeField(blank=True, null=True)),
-                ('available_until', models.DateTimeField(blank=True, null=True)),
-                ('min_vip_tier', models.CharField(blank=True, choices=[('BRONZE', 'Bronze'), ('SILVER', 'Silver'), ('GOLD', 'Gold'), ('PLATINUM', 'Platinum'), ('DIAMOND', 'Diamond')], default='', help_text='Lowest VIP tier that may buy it; empty for everyone.', max_length=10)),
-                ('sort_order', models.PositiveSmallIntegerField(default=0)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('sale_events', models.ManyToManyField(blank=True, related_name='sale_items', to='economy.event')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(unique=True)),
+                ("name", models.CharField(max_length=80)),
+                ("description", models.CharField(blank=True, max_length=300)),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("AVATAR_FRAME", "Avatar frame"),
+                            ("TABLE_THEME", "Table theme"),
+                            ("CARD_BACK", "Card back"),
+                            ("EMOTE", "Emote"),
+                            ("GALLERY_UNLOCK", "Gallery unlock"),
+                            ("PROFILE_TITLE", "Profile title"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "preview",
+                    models.CharField(
+                        blank=True, help_text="An emoji or short text.", max_length=16
+                    ),
+                ),
+                (
+                    "color",
+                    models.CharField(
+                        default="#d4a537", help_text="Preview colour, e.g. #d4a537.", max_length=7
+                    ),
+                ),
+                (
+                    "price",
+                    models.PositiveIntegerField(help_text="In coins; coins cannot be bought."),
+                ),
+                (
+                    "listed",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Sold in the shop; unlisted items are season pass rewards.",
+                    ),
+                ),
+                (
+                    "stock",
+                    models.PositiveIntegerField(
+                        blank=True, help_text="Copies left; empty means unlimited.", null=True
+                    ),
+                ),
+                ("max_per_player", models.PositiveSmallIntegerField(default=1)),
+                ("available_from", models.DateTimeField(blank=True, null=True)),
+                ("available_until", models.DateTimeField(blank=True, null=True)),
+                (
+                    "min_vip_tier",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("BRONZE", "Bronze"),
+                            ("SILVER", "Silver"),
+                            ("GOLD", "Gold"),
+                            ("PLATINUM", "Platinum"),
+                            ("DIAMOND", "Diamond"),
+                        ],
+                        default="",
+                        help_text="Lowest VIP tier that may buy it; empty for everyone.",
+                        max_length=10,
+                    ),
+                ),
+                ("sort_order", models.PositiveSmallIntegerField(default=0)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "sale_events",
+                    models.ManyToManyField(
+                        blank=True, related_name="sale_items", to="economy.event"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['sort_order', 'price', 'id'],
+                "ordering": ["sort_order", "price", "id"],
             },
         ),
         migrations.CreateModel(
-            name='PassTier',
+            name="PassTier",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField()),
-                ('xp_required', models.PositiveIntegerField(help_text='Season XP needed to reach this tier.')),
-                ('reward_kind', models.CharField(choices=[('COINS', 'Coins'), ('XP_BOOST', 'XP boost'), ('COSMETIC', 'Cosmetic')], max_length=10)),
-                ('coins', models.PositiveIntegerField(default=0)),
-                ('xp', models.PositiveIntegerField(default=0, help_text='XP granted by an XP boost.')),
-                ('season', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tiers', to='economy.season')),
-                ('item', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='economy.shopitem')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveSmallIntegerField()),
+                (
+                    "xp_required",
+                    models.PositiveIntegerField(help_text="Season XP needed to reach this tier."),
+                ),
+                (
+                    "reward_kind",
+                    models.CharField(
+                        choices=[
+                            ("COINS", "Coins"),
+                            ("XP_BOOST", "XP boost"),
+                            ("COSMETIC", "Cosmetic"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("coins", models.PositiveIntegerField(default=0)),
+                (
+                    "xp",
+                    models.PositiveIntegerField(default=0, help_text="XP granted by an XP boost."),
+                ),
+                (
+                    "season",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="tiers",
+                        to="economy.season",
+                    ),
+                ),
+                (
+                    "item",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="economy.shopitem",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['season', 'number'],
+                "ordering": ["season", "number"],
             },
         ),
         migrations.CreateModel(
-            name='InventoryItem',
+            name="InventoryItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('category', models.CharField(choices=[('AVATAR_FRAME', 'Avatar frame'), ('TABLE_THEME', 'Table theme'), ('CARD_BACK', 'Card back'), ('EMOTE', 'Emote'), ('GALLERY_UNLOCK', 'Gallery unlock'), ('PROFILE_TITLE', 'Profile title')], max_length=20)),
-                ('quantity', models.PositiveIntegerField(default=1)),
-                ('equipped', models.BooleanField(default=False)),
-                ('source', models.CharField(choices=[('SHOP', 'Bought in the shop'), ('PASS', 'Season pass reward')], max_length=8)),
-                ('acquired_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('player', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='inventory', to=settings.AUTH_USER_MODEL)),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='owners', to='economy.shopitem')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("AVATAR_FRAME", "Avatar frame"),
+                            ("TABLE_THEME", "Table theme"),
+                            ("CARD_BACK", "Card back"),
+                            ("EMOTE", "Emote"),
+                            ("GALLERY_UNLOCK", "Gallery unlock"),
+                            ("PROFILE_TITLE", "Profile title"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("quantity", models.PositiveIntegerField(default=1)),
+                ("equipped", models.BooleanField(default=False)),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[("SHOP", "Bought in the shop"), ("PASS", "Season pass reward")],
+                        max_length=8,
+                    ),
+                ),
+                ("acquired_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "player",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="inventory",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="owners",
+                        to="economy.shopitem",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['category', 'acquired_at', 'id'],
+                "ordering": ["category", "acquired_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ShopPurchase',
+            name="ShopPurchase",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('quantity', models.PositiveIntegerField()),
-                ('unit_price', models.PositiveIntegerField()),
-                ('total', models.PositiveIntegerField()),
-                ('idempotency_key', models.CharField(blank=True, max_length=64, null=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='purchases', to='economy.shopitem')),
-                ('player', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='shop_purchases', to=settings.AUTH_USER_MODEL)),
-                ('sale_event', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='economy.event')),
-                ('transaction', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='shop_purchase', to='economy.ledgertransaction')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("quantity", models.PositiveIntegerField()),
+                ("unit_price", models.PositiveIntegerField()),
+                ("total", models.PositiveIntegerField()),
+                ("idempotency_key", models.CharField(blank=True, max_length=64, null=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="purchases",
+                        to="economy.shopitem",
+                    ),
+                ),
+                (
+                    "player",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="shop_purchases",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "sale_event",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="economy.event",
+                    ),
+                ),
+                (
+                    "transaction",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="shop_purchase",
+                        to="economy.ledgertransaction",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='PassClaim',
+            name="PassClaim",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('claimed_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('player', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='pass_claims', to=settings.AUTH_USER_MODEL)),
-                ('transaction', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='pass_claim', to='economy.ledgertransaction')),
-                ('tier', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='claims', to='economy.passtier')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("claimed_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "player",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="pass_claims",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "transaction",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="pass_claim",
+                        to="economy.ledgertransaction",
+                    ),
+                ),
+                (
+                    "tier",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="claims",
+                        to="economy.passtier",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('player', 'tier'), name='pass_claim_once')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("player", "tier"), name="pass_claim_once")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='PassTierReached',
+            name="PassTierReached",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reached_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('player', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='pass_tiers_reached', to=settings.AUTH_USER_MODEL)),
-                ('tier', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='economy.passtier')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reached_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "player",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="pass_tiers_reached",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "tier",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="economy.passtier",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'pass tiers reached',
-                'constraints': [models.UniqueConstraint(fields=('player', 'tier'), name='pass_tier_reached_once')],
+                "verbose_name_plural": "pass tiers reached",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("player", "tier"), name="pass_tier_reached_once"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Referral',
+            name="Referral",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=12)),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('rewarded_at', models.DateTimeField(blank=True, null=True)),
-                ('invitee', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='referral', to=settings.AUTH_USER_MODEL)),
-                ('invitee_transaction', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='economy.ledgertransaction')),
-                ('inviter', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='referrals_made', to=settings.AUTH_USER_MODEL)),
-                ('inviter_transaction', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='economy.ledgertransaction')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=12)),
+                (
+                    "created_at",
+                    models.DateTimeField(db_index=True, default=django.utils.timezone.now),
+                ),
+                ("rewarded_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "invitee",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="referral",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "invitee_transaction",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="economy.ledgertransaction",
+                    ),
+                ),
+                (
+                    "inviter",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="referrals_made",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "inviter_transaction",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="economy.ledgertransaction",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.CheckConstraint(condition=models.Q(('inviter', models.F('invitee')), _negated=True), name='referral_not_self')],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("inviter", models.F("invitee")), _negated=True),
+                        name="referral_not_self",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='PassCoupon',
+            name="PassCoupon",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('week_start', models.DateField()),
-                ('xp', models.PositiveIntegerField()),
-                ('granted_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('player', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='pass_coupons', to=settings.AUTH_USER_MODEL)),
-                ('season', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='coupons', to='economy.season')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("week_start", models.DateField()),
+                ("xp", models.PositiveIntegerField()),
+                ("granted_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "player",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="pass_coupons",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "season",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="coupons",
+                        to="economy.season",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('player', 'season', 'week_start'), name='pass_coupon_once_a_week')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("player", "season", "week_start"), name="pass_coupon_once_a_week"
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='shopitem',
-            constraint=models.CheckConstraint(condition=models.Q(('price__gt', 0)), name='shop_item_price_positive'),
+            model_name="shopitem",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("price__gt", 0)), name="shop_item_price_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='shopitem',
-            constraint=models.CheckConstraint(condition=models.Q(('max_per_player__gte', 1)), name='shop_item_max_per_player_positive'),
+            model_name="shopitem",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("max_per_player__gte", 1)),
+                name="shop_item_max_per_player_positive",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='shopitem',
-            constraint=models.CheckConstraint(condition=models.Q(('available_from__isnull', True), ('available_until__isnull', True), ('available_from__lt', models.F('available_until')), _connector='OR'), name='shop_item_window_ordered'),
+            model_name="shopitem",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("available_from__isnull", True),
+                    ("available_until__isnull", True),
+                    ("available_from__lt", models.F("available_until")),
+                    _connector="OR",
+                ),
+                name="shop_item_window_ordered",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='passtier',
-            constraint=models.UniqueConstraint(fields=('season', 'number'), name='pass_tier_number_once'),
+            model_name="passtier",
+            constraint=models.UniqueConstraint(
+                fields=("season", "number"), name="pass_tier_number_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='passtier',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('coins__gt', 0), ('reward_kind', 'COINS')), models.Q(('reward_kind', 'XP_BOOST'), ('xp__gt', 0)), models.Q(('item__isnull', False), ('reward_kind', 'COSMETIC')), _connector='OR'), name='pass_tier_reward_complete'),
+            model_name="passtier",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("coins__gt", 0), ("reward_kind", "COINS")),
+                    models.Q(("reward_kind", "XP_BOOST"), ("xp__gt", 0)),
+                    models.Q(("item__isnull", False), ("reward_kind", "COSMETIC")),
+                    _connector="OR",
+                ),
+                name="pass_tier_reward_complete",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='inventoryitem',
-            constraint=models.UniqueConstraint(fields=('player', 'item'), name='inventory_item_once'),
+            model_name="inventoryitem",
+            constraint=models.UniqueConstraint(
+                fields=("player", "item"), name="inventory_item_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='inventoryitem',
-            constraint=models.UniqueConstraint(condition=models.Q(('equipped', True)), fields=('player', 'category'), name='inventory_one_equipped_per_category'),
+            model_name="inventoryitem",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("equipped", True)),
+                fields=("player", "category"),
+                name="inventory_one_equipped_per_category",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='shoppurchase',
-            constraint=models.UniqueConstraint(condition=models.Q(('idempotency_key__isnull', False)), fields=('player', 'idempotency_key'), name='shop_purchase_idempotent'),
+            model_name="shoppurchase",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("idempotency_key__isnull", False)),
+                fields=("player", "idempotency_key"),
+                name="shop_purchase_idempotent",
+            ),
         ),
-            migrations.RunPython(seed, migrations.RunPython.noop),
+        migrations.RunPython(seed, migrations.RunPython.noop),
     ]
