@@ -409,7 +409,7 @@ def missions_progress(*, action: Action) -> int:
 
 
 def longest_break_seconds(*, mission: PlayerMission, now: datetime) -> float:
-    """The longest stretch without a round inside the mission's period so far."""
+    """The longest stretch without a round since the player's first round of the period."""
     end = min(now, mission.ends_at)
     if end <= mission.starts_at:
         return 0.0
@@ -423,7 +423,12 @@ def longest_break_seconds(*, mission: PlayerMission, now: datetime) -> float:
         .order_by("created_at")
         .values_list("created_at", flat=True)
     )
-    edges = [mission.starts_at, *moments, end]
+    if not moments:
+        # A break is time away after playing: a player who has not played in
+        # this period has nothing to take a break from (else every new player
+        # would complete it on sight).
+        return 0.0
+    edges = [*moments, end]
     return max((later - earlier).total_seconds() for earlier, later in pairwise(edges))
 
 

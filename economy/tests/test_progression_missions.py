@@ -219,6 +219,20 @@ def test_take_a_break_completes_when_the_stretch_has_passed(
     )
 
 
+def test_take_a_break_needs_play_before_the_break(player, django_capture_on_commit_callbacks):
+    template("break-24", MissionType.TAKE_BREAK, 24, period=MissionPeriod.WEEKLY, coins=100)
+    monday = datetime(2030, 3, 4, 0, 0, tzinfo=UTC)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.missions_current(player=player, now=monday + timedelta(days=3))
+    mission = mission_of(player, "break-24")
+
+    assert (mission.progress, mission.status) == (0, "in_progress")
+    assert not Notification.objects.filter(
+        player=player, kind=NotificationKind.MISSION_COMPLETED
+    ).exists()
+
+
 def test_completion_notifies_once(player, django_capture_on_commit_callbacks):
     template("play-1", MissionType.PLAY_ROUNDS, 1)
     round_action(django_capture_on_commit_callbacks, player)
