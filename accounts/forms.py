@@ -15,6 +15,15 @@ from accounts.models import (
     time_zone_choices,
 )
 
+# Names that mean something else on the site: leaderboards show opted-out
+# players as "Anonymous", so nobody may call themselves that.
+RESERVED_NICKNAMES = {"anonymous", "익명", "admin", "moderator", "system"}
+
+
+def check_not_reserved(nickname: str) -> None:
+    if nickname.casefold() in RESERVED_NICKNAMES:
+        raise forms.ValidationError(_("That nickname is reserved."), code="nickname_taken")
+
 
 def age_on(born: date, today: date) -> int:
     return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
@@ -40,6 +49,7 @@ class SignupForm(forms.Form):
 
     def clean_nickname(self) -> str:
         nickname = self.cleaned_data["nickname"]
+        check_not_reserved(nickname)
         if User.objects.filter(nickname__iexact=nickname).exists():
             raise forms.ValidationError(_("That nickname is taken."), code="nickname_taken")
         return nickname
@@ -70,6 +80,7 @@ class PreferencesForm(forms.ModelForm):
 
     def clean_nickname(self) -> str:
         nickname = self.cleaned_data["nickname"]
+        check_not_reserved(nickname)
         taken = User.objects.filter(nickname__iexact=nickname).exclude(pk=self.instance.pk)
         if taken.exists():
             raise forms.ValidationError(_("That nickname is taken."), code="nickname_taken")

@@ -98,3 +98,11 @@ def test_every_login_is_recorded_as_an_action(client, player):
     )
 
     assert Action.objects.filter(player=player, type="LOGGED_IN").count() == 2
+
+
+@pytest.mark.parametrize("nickname", ["Anonymous", "anonymous", "익명", "Moderator"])
+def test_reserved_nicknames_are_refused(client, nickname):
+    response = signup(client, nickname=nickname)
+
+    assert response.status_code == 400
+    assert User.objects.count() == 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 from games.leaderboards.api import leaderboard_payload
@@ -39,6 +40,7 @@ def leaderboard_page(request):
             "boards": [{"value": value, "label": label} for value, label in Board.choices],
             "periods": [{"value": value, "label": label} for value, label in Period.choices],
             "leaderboard": payload,
+            "resets_at": parse_datetime(payload["resets_at"]) if payload["resets_at"] else None,
             "topic": leaderboard_group(board, period),
         },
     )

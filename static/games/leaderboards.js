@@ -2,7 +2,10 @@
 // socket (site.js) and apply `leaderboard.update` events without a reload.
 
 const root = document.querySelector("[data-leaderboard]");
-const { board, period, topic, me, meHidden, youLabel } = root.dataset;
+const { board, period, topic, me, meHidden, youLabel, anonymousLabel } = root.dataset;
+// Opted-out players arrive as the token "Anonymous" (no player may take that
+// nickname); show it in the page's language.
+const ANONYMOUS = "Anonymous";
 const body = root.querySelector("[data-leaderboard-rows]");
 const empty = root.querySelector("[data-leaderboard-empty]");
 
@@ -24,7 +27,7 @@ function fillRow(row, { rank, nickname, score }) {
   rankCell.scope = "row";
   rankCell.textContent = String(rank);
   const nameCell = document.createElement("td");
-  nameCell.textContent = nickname;
+  nameCell.textContent = nickname === ANONYMOUS ? anonymousLabel || nickname : nickname;
   const isYou = meHidden !== "true" && nickname === me;
   if (isYou) {
     const label = document.createElement("span");
