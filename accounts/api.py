@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import json
 import re
 from datetime import time
 
@@ -35,6 +34,51 @@ class StrictRegexField(serializers.RegexField):
         if not isinstance(data, str):
             self.fail("invalid")
         return super().to_internal_value(data)
+
+
+def clean_text(text: str) -> str:
+    """Text as it can be stored: lone surrogates (valid JSON, invalid UTF-8) become "?"."""
+    return text.encode("utf-8", "replace").decode("utf-8")
+
+
+class StrictCharField(serializers.CharField):
+    """Text only: DRF's own would turn the number 42 into the string "42"."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class ClientMetadataField(serializers.DictField):
+    """A small flat map of short texts (what a page may say about a click)."""
+
+    child = StrictCharField(max_length=200, allow_blank=True, trim_whitespace=False)
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            # Lone surrogates are valid JSON but not storable text; DRF would
+            # refuse them, the schema allows them, so replace them first.
+            data = {
+                clean_text(key): clean_text(text) if isinstance(text, str) else text
+                for key, text in data.items()
+            }
+        value = super().to_internal_value(data)
+        if len(value) > 10:
+            raise serializers.ValidationError("At most 10 entries.")
+        if any(len(key) > 40 or "\x00" in key for key in value):
+            raise serializers.ValidationError("Keys up to 40 characters; no NUL characters.")
+        return value
+
+
+extend_schema_field(
+    {
+        "type": "object",
+        "maxProperties": 10,
+        "propertyNames": {"maxLength": 40, "pattern": "^[^\\x00]*$"},
+        "additionalProperties": {"type": "string", "maxLength": 200, "pattern": "^[^\\x00]*$"},
+    }
+)(ClientMetadataField)
 
 
 class MeView(APIView):
@@ -319,19 +363,7 @@ class ActionReportView(APIView):
 
     class ClientActionInputSerializer(serializers.Serializer):
         type = serializers.ChoiceField(choices=sorted(CLIENT_ACTIONS))
-        metadata = serializers.DictField(required=False, default=dict)
-
-        def validate_metadata(self, value: dict) -> dict:
-            try:
-                text = json.dumps(value, ensure_ascii=False)
-                text.encode("utf-8")  # lone surrogates cannot be stored
-            except (TypeError, ValueError, UnicodeEncodeError):
-                raise serializers.ValidationError("Metadata must be plain JSON text.") from None
-            if "\\u0000" in json.dumps(value) or len(text) > 1000:
-                raise serializers.ValidationError(
-                    "Metadata must be under 1000 characters, without NUL characters."
-                )
-            return value
+        metadata = ClientMetadataField(required=False, default=dict)
 
     class ClientActionSerializer(serializers.Serializer):
         id = serializers.IntegerField()

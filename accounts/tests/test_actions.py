@@ -106,3 +106,36 @@ def test_client_cannot_report_server_actions(player_client, player, action_type)
     assert response.status_code == 400
     assert response.json()["error"]["code"] in {"action_not_allowed", "invalid"}
     assert Action.objects.count() == before
+
+
+@pytest.mark.parametrize(
+    "metadata",
+    [
+        {"nested": {"a": 1}},
+        {"number": 42},
+        {"k": "x" * 201},
+        {f"k{i}": "v" for i in range(11)},
+        {"nul": "a\x00b"},
+    ],
+)
+def test_client_action_metadata_must_be_a_small_flat_text_map(player_client, player, metadata):
+    before = Action.objects.count()
+
+    response = player_client.post(
+        "/api/actions", {"type": "SHARE_CLICK", "metadata": metadata}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert "metadata" in response.json()["error"]["fields"]
+    assert Action.objects.count() == before
+
+
+def test_lone_surrogates_in_metadata_are_stored_safely(player_client, player):
+    response = player_client.post(
+        "/api/actions",
+        '{"type": "SHARE_CLICK", "metadata": {"where": "x\\ud800y"}}',
+        content_type="application/json",
+    )
+
+    assert response.status_code == 201
+    assert Action.objects.get(player=player, type="SHARE_CLICK").metadata == {"where": "x?y"}
