@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -52,8 +53,22 @@ def action_record(
 ) -> Action:
     """Write an action row; subscribers get it once the caller's transaction commits."""
     action = Action.objects.create(player=player, type=type, value=value, metadata=metadata or {})
-    transaction.on_commit(lambda: action_dispatch(action_id=action.pk), robust=True)
+    transaction.on_commit(lambda: action_dispatch_later(action_id=action.pk), robust=True)
     return action
+
+
+def action_dispatch_later(*, action_id: int) -> None:
+    """Run subscribers now, or queue them for a worker (``ACTIONS_DISPATCH``).
+
+    If the queue is unreachable the action stays undelivered and the
+    redelivery sweep hands it out later; receipts keep that exactly-once.
+    """
+    if settings.ACTIONS_DISPATCH == "worker":
+        from accounts.tasks import dispatch_action
+
+        dispatch_action.delay(action_id)
+    else:
+        action_dispatch(action_id=action_id)
 
 
 def action_dispatch(*, action_id: int) -> None:

@@ -13,6 +13,14 @@ def heartbeat() -> None:
     job_status_record(name=HEARTBEAT, ok=True)
 
 
+@shared_task(name="accounts.dispatch_action")
+def dispatch_action(action_id: int) -> None:
+    """Hand one committed action to its subscribers (ACTIONS_DISPATCH=worker)."""
+    from accounts.actions import action_dispatch
+
+    action_dispatch(action_id=action_id)
+
+
 @shared_task(name="accounts.redeliver_actions")
 def redeliver_actions() -> int:
     """Hands subscribers any action a crashed process committed but never dispatched."""

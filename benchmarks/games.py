@@ -24,10 +24,12 @@ import http.client
 import json
 import os
 import secrets
+import shutil
 import signal
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -68,12 +70,17 @@ def drop_database(admin_url: str) -> None:
         conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
 
 
-def server_environment(bench_url: str) -> dict[str, str]:
+def server_environment(bench_url: str, dispatch: str, var_dir: str) -> dict[str, str]:
     env = dict(os.environ)
     env.pop("REDIS_URL", None)  # per-process caches; no Redis round trips in the figures
     env.update(
         {
             "DATABASE_URL": bench_url,
+            # inline: subscribers run in the request after commit; worker: a
+            # Celery worker (started beside the server, on the same 2 CPUs,
+            # on the filesystem broker in a private folder) runs them.
+            "ACTIONS_DISPATCH": dispatch,
+            "CASINO_VAR_DIR": var_dir,
             "DJANGO_SETTINGS_MODULE": "casino_club.settings",
             # DEBUG off: with it on Django keeps every query in memory.
             "DEBUG": "false",
@@ -262,15 +269,43 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument(
+        "--dispatch",
+        choices=["worker", "inline"],
+        default="worker",
+        help="where round subscribers run (ACTIONS_DISPATCH); worker starts a Celery worker",
+    )
     args = parser.parse_args()
 
     admin_url = database_url()
     bench_url = with_database(admin_url, BENCH_DB)
-    env = server_environment(bench_url)
+    var_dir = tempfile.mkdtemp(prefix="casino-bench-")
+    env = server_environment(bench_url, args.dispatch, var_dir)
     recreate_database(admin_url)
     server = None
+    worker = None
     try:
         emails = seed_players(env, args.clients)
+        if args.dispatch == "worker":
+            worker = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "celery",
+                    "-A",
+                    "casino_club",
+                    "worker",
+                    "--pool=threads",
+                    "--concurrency=2",
+                    "--without-gossip",
+                    "--without-mingle",
+                    "--loglevel=WARNING",
+                ],
+                env=env,
+                cwd=ROOT,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
         server = start_server(env, args.port, args.workers)
         tokens = [log_in(args.port, email) for email in emails]
         # Warm up: every worker connects, caches its config and system accounts.
@@ -297,6 +332,10 @@ def main() -> None:
     finally:
         if server is not None:
             stop_server(server)
+        if worker is not None:
+            worker.terminate()
+            worker.wait(timeout=30)
+        shutil.rmtree(var_dir, ignore_errors=True)
         from django.db import connections
 
         connections.close_all()
@@ -305,7 +344,8 @@ def main() -> None:
     ratio = spin["per_second"] / me["per_second"]
     load_average = ", ".join(f"{value:.1f}" for value in os.getloadavg())
     print(
-        f"gunicorn sync workers: {args.workers}, clients: {args.clients}, "
+        f"gunicorn sync workers: {args.workers}, subscribers: {args.dispatch}, "
+        f"clients: {args.clients}, "
         f"{args.rounds} x {args.seconds:.0f} s per endpoint, load average {load_average}"
     )
     print(f"{'endpoint':34} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8}")

@@ -117,6 +117,9 @@ def server_environment(bench_url: str, bench_redis: str) -> dict[str, str]:
             "SECRET_KEY": env.get("SECRET_KEY") or secrets.token_urlsafe(50),
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "LOG_LEVEL": "WARNING",
+            # The measured path includes the subscribers: they run in the
+            # server (no worker here), so the push starts right after commit.
+            "ACTIONS_DISPATCH": "inline",
         }
     )
     return env

@@ -186,6 +186,16 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ALWAYS_EAGER = False
+# Where action subscribers (XP, missions, pass, leaderboards...) run after a
+# round commits: "worker" hands them to Celery (the default with Redis, so a
+# spin's response does not wait for them), "inline" runs them in the process
+# that committed (the embedded default: its in-process channel layer only
+# reaches sockets of the web process). Receipts make either exactly-once.
+ACTIONS_DISPATCH = os.environ.get("ACTIONS_DISPATCH", "worker" if REDIS_URL else "inline")
+if ACTIONS_DISPATCH not in {"worker", "inline"}:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("ACTIONS_DISPATCH: expected 'worker' or 'inline'")
 # How old the last heartbeat may be before /readyz reports the worker down.
 HEARTBEAT_MAX_AGE_SECONDS = 180
 

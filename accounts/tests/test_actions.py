@@ -139,3 +139,28 @@ def test_lone_surrogates_in_metadata_are_stored_safely(player_client, player):
 
     assert response.status_code == 201
     assert Action.objects.get(player=player, type="SHARE_CLICK").metadata == {"where": "x?y"}
+
+
+def test_worker_dispatch_hands_the_action_to_celery(
+    player, settings, counting_subscriber, django_capture_on_commit_callbacks
+):
+    # With ACTIONS_DISPATCH=worker the subscriber runs in the Celery task
+    # accounts.dispatch_action (executed in-process here: Celery is eager in tests).
+    from celery.signals import task_prerun
+
+    settings.ACTIONS_DISPATCH = "worker"
+    tasks_run: list[str] = []
+
+    def seen(sender=None, **kwargs):
+        tasks_run.append(sender.name)
+
+    task_prerun.connect(seen)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            action = actions.action_record(player=player, type="TEST_EVENT")
+    finally:
+        task_prerun.disconnect(seen)
+
+    assert tasks_run == ["accounts.dispatch_action"]
+    assert counting_subscriber == [action.pk]
+    assert ActionReceipt.objects.filter(action=action, subscriber="tests.counter").exists()

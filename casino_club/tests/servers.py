@@ -104,6 +104,9 @@ class Daphne:
             "CASINO_VAR_DIR": str(var_dir),
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "LOG_LEVEL": "WARNING",
+            # No Celery worker runs beside these servers: subscribers (and so
+            # leaderboard pushes) run in the server that committed the round.
+            "ACTIONS_DISPATCH": "inline",
         }
         self.env.pop("REDIS_URL", None)
         if redis_url:
