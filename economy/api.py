@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from drf_spectacular.utils import (
     OpenApiParameter,
     extend_schema,
     extend_schema_serializer,
+    extend_schema_view,
     inline_serializer,
 )
 from rest_framework import serializers, status
@@ -14,7 +17,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from economy import selectors, services
-from economy.models import LedgerKind
+from economy.errors import UnknownKind
+from economy.models import REWARD_KINDS, LedgerKind
 from economy.services.ledger import kind_check
 
 IDEMPOTENCY_HEADER = OpenApiParameter(
@@ -148,13 +152,32 @@ class WalletView(APIView):
         return Response(self.OutputSerializer(state).data)
 
 
+class PeriodQuerySerializer(PageQuerySerializer):
+    since = serializers.DateField(required=False, help_text="First day (player's time zone).")
+    until = serializers.DateField(required=False, help_text="Last day, inclusive.")
+
+
+PERIOD_PARAMETERS = [
+    OpenApiParameter(
+        "since", {"type": "string", "format": "date"}, description="First day, inclusive."
+    ),
+    OpenApiParameter(
+        "until", {"type": "string", "format": "date"}, description="Last day, inclusive."
+    ),
+]
+
+
+def entries_page(request, view: APIView, entries) -> Response:
+    paginator = LedgerPagination()
+    page = paginator.paginate_queryset(entries, request, view=view)
+    return paginator.get_paginated_response(EntrySerializer(page, many=True).data)
+
+
 class LedgerView(APIView):
     """The caller's ledger entries, newest first, with cursor pagination."""
 
-    class FilterSerializer(PageQuerySerializer):
+    class FilterSerializer(PeriodQuerySerializer):
         kind = serializers.CharField(required=False)
-        since = serializers.DateField(required=False, help_text="First day (player's time zone).")
-        until = serializers.DateField(required=False, help_text="Last day, inclusive.")
 
         def validate_kind(self, value: str) -> str:
             return kind_check(value)
@@ -163,12 +186,7 @@ class LedgerView(APIView):
         operation_id="wallet_ledger",
         parameters=[
             OpenApiParameter("kind", str, enum=LedgerKind.values),
-            OpenApiParameter(
-                "since", {"type": "string", "format": "date"}, description="First day, inclusive."
-            ),
-            OpenApiParameter(
-                "until", {"type": "string", "format": "date"}, description="Last day, inclusive."
-            ),
+            *PERIOD_PARAMETERS,
             *PAGE_PARAMETERS,
         ],
         responses={200: EntryPageSerializer, 400: ErrorSerializer},
@@ -182,60 +200,86 @@ class LedgerView(APIView):
             if name in {"kind", "since", "until"}
         }
         entries = selectors.ledger_entries_for(player=request.user, **chosen)
-        paginator = LedgerPagination()
-        page = paginator.paginate_queryset(entries, request, view=self)
-        return paginator.get_paginated_response(EntrySerializer(page, many=True).data)
+        return entries_page(request, self, entries)
 
 
 class RewardsView(APIView):
-    """What the caller was given: signup grant, bonuses, mission and pass rewards."""
+    """What the caller was given: signup grant, bonuses, mission and pass rewards.
+
+    Filter by ``type`` (one reward kind) and by period (``since`` and
+    ``until``, the caller's calendar days, inclusive).
+    """
+
+    class FilterSerializer(PeriodQuerySerializer):
+        type = serializers.CharField(required=False)
+
+        def validate_type(self, value: str) -> str:
+            if value not in REWARD_KINDS:
+                raise UnknownKind(
+                    f"Unknown reward type {value!r}.", fields={"type": "unknown reward type"}
+                )
+            return value
 
     @extend_schema(
         operation_id="rewards_list",
-        parameters=PAGE_PARAMETERS,
+        parameters=[
+            OpenApiParameter(
+                "type",
+                str,
+                enum=[str(kind) for kind in REWARD_KINDS],
+                description="Only rewards of this kind.",
+            ),
+            *PERIOD_PARAMETERS,
+            *PAGE_PARAMETERS,
+        ],
         responses={200: EntryPageSerializer, 400: ErrorSerializer},
     )
     def get(self, request):
-        PageQuerySerializer(data=request.query_params).is_valid(raise_exception=True)
-        rewards = selectors.reward_history_for(player=request.user)
-        paginator = LedgerPagination()
-        page = paginator.paginate_queryset(rewards, request, view=self)
-        return paginator.get_paginated_response(EntrySerializer(page, many=True).data)
+        filters = self.FilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        chosen = filters.validated_data
+        rewards = selectors.reward_history_for(
+            player=request.user,
+            kind=chosen.get("type"),
+            since=chosen.get("since"),
+            until=chosen.get("until"),
+        )
+        return entries_page(request, self, rewards)
 
 
-class DailyBonusClaimView(APIView):
+# One claim, two faucets: the daily bonus and the refill differ only in the
+# service they call and in what the schema says about them.
+CLAIM_SCHEMA = {
+    "request": None,
+    "parameters": [IDEMPOTENCY_HEADER],
+    "responses": {
+        201: ClaimOutputSerializer,
+        200: ClaimOutputSerializer,
+        400: ErrorSerializer,
+        409: ErrorSerializer,
+    },
+}
+
+
+class ClaimView(APIView):
+    """A faucet claim with an optional Idempotency-Key; subclasses name the service."""
+
+    claim: Callable[..., services.ClaimResult]
+
+    def post(self, request):
+        key = services.idempotency_key_check(request.headers.get("Idempotency-Key"))
+        return claim_response(self.claim(player=request.user, idempotency_key=key))
+
+
+@extend_schema_view(post=extend_schema(operation_id="bonus_daily_claim", **CLAIM_SCHEMA))
+class DailyBonusClaimView(ClaimView):
     """Claim today's step of the streak ladder (once per calendar day)."""
 
-    @extend_schema(
-        operation_id="bonus_daily_claim",
-        request=None,
-        parameters=[IDEMPOTENCY_HEADER],
-        responses={
-            201: ClaimOutputSerializer,
-            200: ClaimOutputSerializer,
-            400: ErrorSerializer,
-            409: ErrorSerializer,
-        },
-    )
-    def post(self, request):
-        key = services.idempotency_key_check(request.headers.get("Idempotency-Key"))
-        return claim_response(services.daily_bonus_claim(player=request.user, idempotency_key=key))
+    claim = staticmethod(services.daily_bonus_claim)
 
 
-class RefillClaimView(APIView):
+@extend_schema_view(post=extend_schema(operation_id="bonus_refill_claim", **CLAIM_SCHEMA))
+class RefillClaimView(ClaimView):
     """Claim the refill when the balance is below the threshold (once per cooldown)."""
 
-    @extend_schema(
-        operation_id="bonus_refill_claim",
-        request=None,
-        parameters=[IDEMPOTENCY_HEADER],
-        responses={
-            201: ClaimOutputSerializer,
-            200: ClaimOutputSerializer,
-            400: ErrorSerializer,
-            409: ErrorSerializer,
-        },
-    )
-    def post(self, request):
-        key = services.idempotency_key_check(request.headers.get("Idempotency-Key"))
-        return claim_response(services.refill_claim(player=request.user, idempotency_key=key))
+    claim = staticmethod(services.refill_claim)

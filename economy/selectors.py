@@ -169,6 +169,37 @@ def ledger_entries_for(
     entries = Entry.objects.filter(account__player=player).select_related("transaction")
     if kind:
         entries = entries.filter(transaction__kind=kind)
+    return _within_days(entries, player=player, since=since, until=until).order_by(
+        "-created_at", "-id"
+    )
+
+
+def reward_history_for(
+    *,
+    player,
+    kind: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+) -> QuerySet[Entry]:
+    """What the player was given: grants, bonuses, mission, pass and event rewards.
+
+    ``kind`` narrows to one of ``REWARD_KINDS``; ``since`` and ``until`` are
+    the player's calendar days, inclusive, as in ``ledger_entries_for``.
+    """
+    entries = Entry.objects.filter(
+        account__player=player, transaction__kind__in=REWARD_KINDS, amount__gt=0
+    ).select_related("transaction")
+    if kind:
+        entries = entries.filter(transaction__kind=kind)
+    return _within_days(entries, player=player, since=since, until=until).order_by(
+        "-created_at", "-id"
+    )
+
+
+def _within_days(
+    entries: QuerySet[Entry], *, player, since: date | None, until: date | None
+) -> QuerySet[Entry]:
+    """Entries made between the start of ``since`` and the end of ``until``, player's time."""
     if since and until and since > until:
         return entries.none()
     # Bounds at the ends of the calendar would overflow once converted to
@@ -177,15 +208,4 @@ def ledger_entries_for(
         entries = entries.filter(created_at__gte=datetime.combine(since, time.min, player.zone))
     if until and until < LATEST_DAY:
         entries = entries.filter(created_at__lt=local_midnight_after(player=player, day=until))
-    return entries.order_by("-created_at", "-id")
-
-
-def reward_history_for(*, player) -> QuerySet[Entry]:
-    """What the player was given: grants, bonuses, mission, pass and event rewards."""
-    return (
-        Entry.objects.filter(
-            account__player=player, transaction__kind__in=REWARD_KINDS, amount__gt=0
-        )
-        .select_related("transaction")
-        .order_by("-created_at", "-id")
-    )
+    return entries

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from economy.models import Entry, LedgerKind
+from economy.models import REWARD_KINDS, Entry, LedgerKind
 from economy.selectors import player_balance
 from economy.services import MINT, ledger_transfer, player_account, system_account
 from economy.tests.conftest import ledger_snapshot
@@ -230,6 +230,96 @@ def test_rewards_lists_bonuses_but_not_wagers(player_client, player, fund):
     results = player_client.get("/api/rewards").json()["results"]
 
     assert [r["kind"] for r in results] == ["DAILY_BONUS"]
+
+
+def reward(player, kind: str, amount: int, *, days_ago: int = 0) -> None:
+    ledger_transfer(
+        source=system_account(code=MINT),
+        destination=player_account(player=player),
+        amount=amount,
+        kind=kind,
+    )
+    if days_ago:
+        latest = Entry.objects.filter(account__player=player).latest("id")
+        Entry.objects.filter(pk=latest.pk).update(
+            created_at=latest.created_at - timedelta(days=days_ago)
+        )
+
+
+def test_rewards_filter_by_type(player_client, player):
+    reward(player, LedgerKind.MISSION_REWARD, 10)
+    reward(player, LedgerKind.LEVEL_REWARD, 20)
+    reward(player, LedgerKind.MISSION_REWARD, 30)
+
+    response = player_client.get("/api/rewards", {"type": "MISSION_REWARD"})
+
+    assert response.status_code == 200
+    assert [(r["kind"], r["amount"]) for r in response.json()["results"]] == [
+        ("MISSION_REWARD", 30),
+        ("MISSION_REWARD", 10),
+    ]
+
+
+def test_rewards_filter_by_period_in_the_players_days(player_client, player):
+    reward(player, LedgerKind.MISSION_REWARD, 1, days_ago=10)
+    reward(player, LedgerKind.LEVEL_REWARD, 2, days_ago=3)
+    reward(player, LedgerKind.MISSION_REWARD, 3)
+    today = player.local_date(timezone.now())
+
+    def amounts(**params) -> list[int]:
+        response = player_client.get("/api/rewards", {k: str(v) for k, v in params.items()})
+        assert response.status_code == 200, response.content
+        return [r["amount"] for r in response.json()["results"]]
+
+    assert amounts(since=today - timedelta(days=5)) == [3, 2]
+    assert amounts(until=today - timedelta(days=1)) == [2, 1]
+    assert amounts(since=today - timedelta(days=3), until=today - timedelta(days=3)) == [2]
+    assert amounts(type="MISSION_REWARD", since=today - timedelta(days=30)) == [3, 1]
+    assert amounts(since=today, until=today - timedelta(days=1)) == []
+    assert amounts(since="0001-01-01", until="9999-12-31") == [3, 2, 1]
+
+
+@pytest.mark.parametrize(
+    ("params", "code", "field"),
+    [
+        ({"type": "BUY_COINS"}, "unknown_kind", "type"),
+        # A real ledger kind that is not a reward is unknown here too.
+        ({"type": "WAGER"}, "unknown_kind", "type"),
+        ({"type": "mission_reward"}, "unknown_kind", "type"),
+        ({"type": ""}, "invalid", "type"),
+        ({"since": "last week"}, "invalid", "since"),
+        ({"until": "2030-02-30"}, "invalid", "until"),
+        ({"since": ""}, "invalid", "since"),
+        ({"page_size": "0"}, "invalid", "page_size"),
+    ],
+)
+def test_rewards_refuse_bad_filters(player_client, player, params, code, field):
+    reward(player, LedgerKind.MISSION_REWARD, 5)
+    before = ledger_snapshot()
+
+    response = player_client.get("/api/rewards", params)
+
+    error = assert_error(response, 400, code)
+    assert field in error["fields"]
+    assert ledger_snapshot() == before
+
+
+def test_rewards_only_show_the_callers_own(player_client, player, other_player):
+    reward(other_player, LedgerKind.MISSION_REWARD, 7)
+
+    response = player_client.get("/api/rewards", {"type": "MISSION_REWARD"})
+
+    assert response.json()["results"] == []
+
+
+def test_the_schema_declares_the_reward_filters(api_client):
+    schema = api_client.get("/api/schema/", {"format": "json"}).json()
+    declared = schema["paths"]["/api/rewards"]["get"]["parameters"]
+    parameters = {parameter["name"]: parameter["schema"] for parameter in declared}
+
+    assert set(parameters["type"]["enum"]) == {str(kind) for kind in REWARD_KINDS}
+    assert parameters["since"] == {"type": "string", "format": "date"}
+    assert parameters["until"] == {"type": "string", "format": "date"}
 
 
 def test_no_wallet_endpoint_takes_a_write_method_it_does_not_declare(player_client):
