@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-from economy.models import InviteCode, Referral
-
-
-def invite_code_peek(*, player) -> str | None:
-    return InviteCode.objects.filter(player=player).values_list("code", flat=True).first()
+from economy.models import Referral
 
 
 def invite_counts_for(*, player) -> dict:

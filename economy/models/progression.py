@@ -1,6 +1,6 @@
 """Progression: XP, levels, VIP tiers, streaks, missions and limited-time events.
 
-Only ``economy.progression.services`` writes these tables. Coins that
+Only ``economy.progression.services`` (the package) writes these tables. Coins that
 progression pays (mission and level rewards) move through the ledger like
 every other coin; this module holds the rules' state, never a balance.
 See docs/progression.md for the numbers.

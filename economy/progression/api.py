@@ -13,7 +13,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from casino_club.errors import NotFound
-from economy.progression import selectors, services
+from economy.progression import selectors
+from economy.progression.services.missions import mission_claim, missions_current
 
 # Ids are PostgreSQL integers; a larger number cannot name a mission.
 MAX_ID = 2**31 - 1
@@ -59,7 +60,7 @@ class MissionListView(APIView):
 
     @extend_schema(operation_id="missions_list", responses={200: MissionListOutputSerializer})
     def get(self, request):
-        missions = services.missions_current(player=request.user)
+        missions = missions_current(player=request.user)
         return Response(self.MissionListOutputSerializer({"missions": missions}).data)
 
 
@@ -92,7 +93,7 @@ class MissionClaimView(APIView):
     def post(self, request, mission_id: int):
         if mission_id > MAX_ID:
             raise NotFound("No such mission.")
-        result = services.mission_claim(player=request.user, mission_id=mission_id)
+        result = mission_claim(player=request.user, mission_id=mission_id)
         return Response(self.MissionClaimOutputSerializer(result).data)
 
 

@@ -15,12 +15,14 @@ from django.core.cache import cache
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from accounts.models import Action, User
 from economy.models import Event, MissionPeriod, PlayerMission, PlayerProgress, VipTier
 from economy.progression import rules
 
 logger = logging.getLogger(__name__)
 
 STREAK_CACHE_SECONDS = 7 * 24 * 3600
+ACTIVE_DAYS = 30
 
 
 def streak_cache_key(player_id: int) -> str:
@@ -54,12 +56,6 @@ def daily_bonus_multiplier_for(player) -> Decimal:
 def daily_bonus_amount(*, player, base: int) -> int:
     """A daily bonus step after the player's VIP perk (whole coins, rounded down)."""
     return rules.multiplied(base, daily_bonus_multiplier_for(player))
-
-
-def xp_total_for(*, player) -> int:
-    """Lifetime XP (what the XP leaderboard ranks)."""
-    xp = PlayerProgress.objects.filter(player=player).values_list("xp", flat=True).first()
-    return xp or 0
 
 
 def streak_for(*, player, now: datetime | None = None) -> dict:
@@ -239,3 +235,9 @@ def boosts_at(now: datetime | None = None) -> Boosts:
         mission_reward_multiplier=max(event.mission_reward_multiplier for event in events),
         shop_discount_percent=max(event.shop_discount_percent for event in events),
     )
+
+
+def active_players(*, now: datetime) -> QuerySet[User]:
+    """Players with an action in the last ``ACTIVE_DAYS`` (roll-overs and announcements)."""
+    recent = Action.objects.filter(created_at__gte=now - timedelta(days=ACTIVE_DAYS))
+    return User.objects.filter(is_active=True, pk__in=recent.values("player_id"))

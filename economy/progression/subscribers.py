@@ -8,13 +8,16 @@ from __future__ import annotations
 
 from accounts.actions import subscribe
 from accounts.profile import register_profile_contributor
-from economy.progression import rules, selectors, services
+from economy.progression import rules, selectors
+from economy.progression.services import LIVE_MATCH_PLAYED, ROUND_PLAYED
+from economy.progression.services.missions import TYPES_BY_ACTION, missions_progress
+from economy.progression.services.xp import play_record
 
 
-@subscribe(services.ROUND_PLAYED, "progression.play")
+@subscribe(ROUND_PLAYED, "progression.play")
 def round_played(action) -> None:
     """A round: days played, streak and play XP (per round plus per coins wagered)."""
-    services.play_record(
+    play_record(
         player=action.player,
         wager=int(action.value),
         base_xp=rules.XP_PER_ROUND,
@@ -23,9 +26,9 @@ def round_played(action) -> None:
     )
 
 
-@subscribe(services.LIVE_MATCH_PLAYED, "progression.play")
+@subscribe(LIVE_MATCH_PLAYED, "progression.play")
 def live_match_played(action) -> None:
-    services.play_record(
+    play_record(
         player=action.player,
         wager=int(action.value),
         base_xp=rules.XP_PER_LIVE_MATCH,
@@ -35,10 +38,10 @@ def live_match_played(action) -> None:
 
 
 def _missions(action) -> None:
-    services.missions_progress(action=action)
+    missions_progress(action=action)
 
 
-for _type in services.TYPES_BY_ACTION:
+for _type in TYPES_BY_ACTION:
     subscribe(_type, "progression.missions")(_missions)
 
 

@@ -9,14 +9,15 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from casino_club.errors import DomainError
-from economy.progression import selectors, services
+from casino_club.errors import DomainError, NotFound
+from economy.progression import selectors
+from economy.progression.services import missions as mission_services
 
 
 def progression_context(player) -> dict:
     """What the hub and the home dashboard show about the player's progress."""
     progress = selectors.progress_get(player=player)
-    missions = services.missions_current(player=player)
+    missions = mission_services.missions_current(player=player)
     return {
         "progress": progress,
         "level_bar": selectors.level_bar(progress=progress),
@@ -46,8 +47,8 @@ def error_text(error: DomainError) -> str:
 def mission_claim(request, mission_id: int):
     try:
         if mission_id > 2**31 - 1:
-            raise services.NotFound()
-        result = services.mission_claim(player=request.user, mission_id=mission_id)
+            raise NotFound()
+        result = mission_services.mission_claim(player=request.user, mission_id=mission_id)
     except DomainError as error:
         messages.error(request, error_text(error))
     else:

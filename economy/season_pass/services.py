@@ -28,7 +28,8 @@ from economy.models import (
     Season,
     XpSource,
 )
-from economy.progression.services import ROUND_PLAYED, xp_grant
+from economy.progression.services import ROUND_PLAYED
+from economy.progression.services.xp import xp_grant
 from economy.season_pass.selectors import pass_xp_for, reward_label, season_current, tiers_for
 from economy.services import MINT, ledger_transfer, player_account, system_account
 from economy.shop.services import inventory_grant

@@ -24,7 +24,7 @@ from economy.invites.services import (
     referral_reward,
 )
 from economy.models import LedgerKind, LedgerTransaction, Referral
-from economy.progression.services import xp_grant
+from economy.progression.services.xp import xp_grant
 from economy.selectors import player_balance
 from economy.tests.conftest import ledger_snapshot
 

@@ -19,7 +19,7 @@ from economy.models import (
     ShopItem,
     XpGrant,
 )
-from economy.progression.services import xp_grant
+from economy.progression.services.xp import xp_grant
 from economy.season_pass.selectors import pass_status, pass_xp_for
 from economy.season_pass.services import (
     COUPON_XP,

@@ -15,7 +15,7 @@ from economy.models import (
     PassTier,
     Season,
 )
-from economy.progression.services import xp_grant
+from economy.progression.services.xp import xp_grant
 from economy.season_pass.services import TierAlreadyClaimed, pass_tier_claim
 from economy.selectors import economy_settings_forget, player_balance
 from economy.services import ledger_reconcile

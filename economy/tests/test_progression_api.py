@@ -9,7 +9,8 @@ import pytest
 from django.utils import timezone
 
 from economy.models import Event, MissionTemplate, MissionType, PlayerMission
-from economy.progression import rules, services
+from economy.progression import rules
+from economy.progression.services.missions import missions_assign
 from economy.selectors import player_balance
 from economy.tests.conftest import ledger_snapshot
 from economy.tests.progression_helpers import round_action
@@ -87,7 +88,7 @@ def test_claim_pays_once_then_conflicts(player_client, player, django_capture_on
 def test_claim_errors_change_nothing(player_client, player, other_player):
     player_client.get("/api/missions/")
     unfinished = mission_id(player, "play-9")
-    services.missions_assign(player=other_player)
+    missions_assign(player=other_player)
     others = mission_id(other_player, "play-1")
     PlayerMission.objects.filter(pk=others).update(progress=1, completed_at=timezone.now())
     before = ledger_snapshot()

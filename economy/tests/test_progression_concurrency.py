@@ -17,7 +17,12 @@ from economy.models import (
     XpGrant,
     XpSource,
 )
-from economy.progression import services
+from economy.progression.services.missions import (
+    MissionAlreadyClaimed,
+    MissionClaimResult,
+    mission_claim,
+)
+from economy.progression.services.xp import xp_grant
 from economy.selectors import player_balance
 from economy.tests.test_concurrency import no_signup_grant, run_threads  # noqa: F401
 
@@ -54,10 +59,10 @@ def test_concurrent_claims_of_one_mission_pay_once(player, no_signup_grant):  # 
     mission = completed_mission(player)
     balance = player_balance(player=player)
 
-    results = run_threads(8, lambda _: services.mission_claim(player=player, mission_id=mission.pk))
+    results = run_threads(8, lambda _: mission_claim(player=player, mission_id=mission.pk))
 
-    paid = [r for r in results if isinstance(r, services.MissionClaimResult)]
-    refused = [r for r in results if isinstance(r, services.MissionAlreadyClaimed)]
+    paid = [r for r in results if isinstance(r, MissionClaimResult)]
+    refused = [r for r in results if isinstance(r, MissionAlreadyClaimed)]
     assert (len(paid), len(refused)) == (1, 7), results
     assert player_balance(player=player) == balance + 75
     assert LedgerTransaction.objects.filter(kind=LedgerKind.MISSION_REWARD).count() == 1
@@ -68,7 +73,7 @@ def test_concurrent_claims_of_one_mission_pay_once(player, no_signup_grant):  # 
 def test_concurrent_xp_grants_lose_nothing(player, no_signup_grant):  # noqa: F811
     results = run_threads(
         10,
-        lambda index: services.xp_grant(
+        lambda index: xp_grant(
             player=player, amount=7, source=XpSource.ADJUSTMENT, reference=f"race:{index}"
         ),
     )

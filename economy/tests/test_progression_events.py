@@ -14,7 +14,8 @@ from django.utils import timezone
 from accounts.live import SITE_GROUP
 from accounts.models import Action, Notification, NotificationKind
 from economy.models import Event, PlayerProgress
-from economy.progression import selectors, services
+from economy.progression import selectors
+from economy.progression.services.events import events_announce
 from economy.tests.progression_helpers import deliver, round_action
 
 pytestmark = pytest.mark.django_db
@@ -90,9 +91,9 @@ def test_started_event_is_announced_once(make_player, django_capture_on_commit_c
     async_to_sync(layer.group_add)(SITE_GROUP, channel)
 
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.events_announce(now=now) == 1
+        assert events_announce(now=now) == 1
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.events_announce(now=now + timedelta(minutes=1)) == 0
+        assert events_announce(now=now + timedelta(minutes=1)) == 0
 
     event.refresh_from_db()
     assert event.announced_at == now

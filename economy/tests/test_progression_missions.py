@@ -21,7 +21,14 @@ from economy.models import (
     PlayerMission,
     PlayerProgress,
 )
-from economy.progression import services
+from economy.progression.services.missions import (
+    MissionAlreadyClaimed,
+    MissionNotCompleted,
+    mission_claim,
+    missions_assign,
+    missions_current,
+    missions_roll_over,
+)
 from economy.selectors import player_balance
 from economy.tests.conftest import ledger_snapshot
 from economy.tests.progression_helpers import deliver, round_action
@@ -60,14 +67,14 @@ def test_new_player_sees_missions_at_once(player):
     template("play-3", MissionType.PLAY_ROUNDS, 3)
     template("wager-week", MissionType.WAGER_COINS, 1000, period=MissionPeriod.WEEKLY)
 
-    missions = services.missions_current(player=player)
+    missions = missions_current(player=player)
 
     assert {(m.template.code, m.period) for m in missions} == {
         ("play-3", MissionPeriod.DAILY),
         ("wager-week", MissionPeriod.WEEKLY),
     }
     # Reading again assigns nothing twice.
-    services.missions_current(player=player)
+    missions_current(player=player)
     assert PlayerMission.objects.filter(player=player).count() == 2
 
 
@@ -76,7 +83,7 @@ def test_weekly_mission_runs_monday_to_monday_in_the_players_zone(player):
     player.save()
     template("wager-week", MissionType.WAGER_COINS, 1000, period=MissionPeriod.WEEKLY)
     # Thursday 2030-03-07 in Los Angeles.
-    services.missions_assign(player=player, now=datetime(2030, 3, 7, 20, 0, tzinfo=UTC))
+    missions_assign(player=player, now=datetime(2030, 3, 7, 20, 0, tzinfo=UTC))
     mission = mission_of(player, "wager-week")
     la = ZoneInfo("America/Los_Angeles")
     assert mission.period_start == date(2030, 3, 4)
@@ -104,16 +111,16 @@ def test_roll_over_at_local_midnight_in_seoul_and_los_angeles(
     assert days(seoul) == days(angeles) == {date(2030, 3, 4)}
 
     # 15:00 UTC is midnight starting 5 March in Seoul; still 4 March in LA.
-    result = services.missions_roll_over(now=datetime(2030, 3, 4, 15, 0, tzinfo=UTC))
+    result = missions_roll_over(now=datetime(2030, 3, 4, 15, 0, tzinfo=UTC))
     assert result["assigned"] == 1
     assert days(seoul) == {date(2030, 3, 4), date(2030, 3, 5)}
     assert days(angeles) == {date(2030, 3, 4)}
 
     # An hour before LA's midnight nothing happens for LA ...
-    services.missions_roll_over(now=datetime(2030, 3, 5, 7, 0, tzinfo=UTC))
+    missions_roll_over(now=datetime(2030, 3, 5, 7, 0, tzinfo=UTC))
     assert days(angeles) == {date(2030, 3, 4)}
     # ... and at 08:00 UTC (midnight PST) LA rolls over.
-    services.missions_roll_over(now=datetime(2030, 3, 5, 8, 0, tzinfo=UTC))
+    missions_roll_over(now=datetime(2030, 3, 5, 8, 0, tzinfo=UTC))
     assert days(angeles) == {date(2030, 3, 4), date(2030, 3, 5)}
     assert days(seoul) == {date(2030, 3, 4), date(2030, 3, 5)}
 
@@ -203,13 +210,13 @@ def test_take_a_break_completes_when_the_stretch_has_passed(
     last_round = monday + timedelta(hours=40)
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.missions_current(player=player, now=last_round + timedelta(hours=23))
+        missions_current(player=player, now=last_round + timedelta(hours=23))
     mission = mission_of(player, "break-24")
     assert (mission.progress, mission.status) == (23, "in_progress")
 
     # The roll-over job settles it too, once the day off has passed.
     with django_capture_on_commit_callbacks(execute=True):
-        result = services.missions_roll_over(now=last_round + timedelta(hours=24, minutes=1))
+        result = missions_roll_over(now=last_round + timedelta(hours=24, minutes=1))
     mission = mission_of(player, "break-24")
     assert result["breaks_completed"] == 1
     assert (mission.progress, mission.status) == (24, "completed")
@@ -224,7 +231,7 @@ def test_take_a_break_needs_play_before_the_break(player, django_capture_on_comm
     monday = datetime(2030, 3, 4, 0, 0, tzinfo=UTC)
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.missions_current(player=player, now=monday + timedelta(days=3))
+        missions_current(player=player, now=monday + timedelta(days=3))
     mission = mission_of(player, "break-24")
 
     assert (mission.progress, mission.status) == (0, "in_progress")
@@ -256,7 +263,7 @@ def test_claim_pays_coins_and_xp_once(player, django_capture_on_commit_callbacks
     balance, xp = player_balance(player=player), PlayerProgress.objects.get(player=player).xp
 
     with django_capture_on_commit_callbacks(execute=True):
-        result = services.mission_claim(player=player, mission_id=mission.pk)
+        result = mission_claim(player=player, mission_id=mission.pk)
 
     assert (result.coins, result.xp, result.balance) == (50, 20, balance + 50)
     assert player_balance(player=player) == balance + 50
@@ -267,18 +274,18 @@ def test_claim_pays_coins_and_xp_once(player, django_capture_on_commit_callbacks
     assert (mission.status, mission.transaction_id) == ("claimed", txn.pk)
 
     before = ledger_snapshot()
-    with pytest.raises(services.MissionAlreadyClaimed):
-        services.mission_claim(player=player, mission_id=mission.pk)
+    with pytest.raises(MissionAlreadyClaimed):
+        mission_claim(player=player, mission_id=mission.pk)
     assert ledger_snapshot() == before
     assert PlayerProgress.objects.get(player=player).xp == xp + 20
 
 
 def test_claim_refuses_an_unfinished_mission(player):
     template("play-5", MissionType.PLAY_ROUNDS, 5)
-    mission = services.missions_current(player=player)[0]
+    mission = missions_current(player=player)[0]
     before = ledger_snapshot()
-    with pytest.raises(services.MissionNotCompleted):
-        services.mission_claim(player=player, mission_id=mission.pk)
+    with pytest.raises(MissionNotCompleted):
+        mission_claim(player=player, mission_id=mission.pk)
     assert ledger_snapshot() == before
     mission.refresh_from_db()
     assert mission.claimed_at is None
@@ -290,9 +297,9 @@ def test_claim_refuses_someone_elses_and_unknown_missions(
     mission = completed_mission(player, django_capture_on_commit_callbacks)
     before = ledger_snapshot()
     with pytest.raises(NotFound):
-        services.mission_claim(player=other_player, mission_id=mission.pk)
+        mission_claim(player=other_player, mission_id=mission.pk)
     with pytest.raises(NotFound):
-        services.mission_claim(player=player, mission_id=mission.pk + 1000)
+        mission_claim(player=player, mission_id=mission.pk + 1000)
     assert ledger_snapshot() == before
     mission.refresh_from_db()
     assert mission.claimed_at is None
@@ -310,7 +317,7 @@ def test_event_mission_bonus_applies_inside_its_window_only(
     )
     mission = completed_mission(player, django_capture_on_commit_callbacks, coins=50, xp=15)
     with django_capture_on_commit_callbacks(execute=True):
-        inside = services.mission_claim(player=player, mission_id=mission.pk, now=now)
+        inside = mission_claim(player=player, mission_id=mission.pk, now=now)
     assert (inside.coins, inside.xp) == (100, 30)
 
     later = PlayerMission.objects.create(
@@ -327,7 +334,5 @@ def test_event_mission_bonus_applies_inside_its_window_only(
         reward_xp=15,
     )
     with django_capture_on_commit_callbacks(execute=True):
-        outside = services.mission_claim(
-            player=player, mission_id=later.pk, now=now + timedelta(hours=1)
-        )
+        outside = mission_claim(player=player, mission_id=later.pk, now=now + timedelta(hours=1))
     assert (outside.coins, outside.xp) == (50, 15)

@@ -6,7 +6,7 @@ import pytest
 
 from economy.invites.services import invite_code_get
 from economy.models import InventoryItem, PassClaim, ShopItem, ShopPurchase
-from economy.progression.services import xp_grant
+from economy.progression.services.xp import xp_grant
 from economy.selectors import player_balance
 from economy.tests.conftest import ledger_snapshot
 

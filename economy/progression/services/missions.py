@@ -1,9 +1,8 @@
-"""Writes of progression: XP and levels, VIP tiers, streaks, missions, events.
+"""Missions: assignment per period, progress from actions, take-a-break, claims.
 
-Every XP grant records an ``XP_GAINED`` action in the same transaction
-(leaderboards subscribe to it); level-ups and tier-ups record
-``LEVEL_REACHED`` / ``TIER_REACHED`` and notify the player. Coins paid here
-(level and mission rewards) come from the mint through the ledger.
+Locks, in the order ``mission_claim`` takes them: the mission row, the
+player's account (the ledger's transfer), the player's progress row
+(``xp_grant``).
 """
 
 from __future__ import annotations
@@ -13,54 +12,43 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import pairwise
 
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.actions import action_record
 from accounts.models import Action, NotificationKind, User
-from accounts.notifications import notification_send, site_push
+from accounts.notifications import notification_send
 from casino_club.errors import Conflict, NotFound
 from economy.models import (
     GAME_FILTERED_TYPES,
-    Event,
     LedgerKind,
     MissionPeriod,
     MissionTemplate,
     MissionType,
     PlayerMission,
-    PlayerProgress,
-    XpGrant,
     XpSource,
 )
 from economy.progression import rules
 from economy.progression.selectors import (
-    STREAK_CACHE_SECONDS,
+    active_players,
     boosts_at,
     mission_get,
     missions_for,
     period_window,
-    streak_cache_key,
 )
+from economy.progression.services import (
+    DAILY_BONUS_CLAIMED,
+    LIVE_MATCH_WON,
+    LOGGED_IN,
+    MISSION_CLAIMED,
+    ROUND_PLAYED,
+)
+from economy.progression.services.xp import xp_grant
 from economy.services.ledger import MINT, ledger_transfer, player_account, system_account
 
 logger = logging.getLogger(__name__)
 
-XP_GAINED = "XP_GAINED"
-LEVEL_REACHED = "LEVEL_REACHED"
-TIER_REACHED = "TIER_REACHED"
-MISSION_CLAIMED = "MISSION_CLAIMED"
-# Action types recorded elsewhere that progression reacts to (strings, so
-# economy never imports games).
-ROUND_PLAYED = "ROUND_PLAYED"
-LIVE_MATCH_PLAYED = "LIVE_MATCH_PLAYED"
-LIVE_MATCH_WON = "LIVE_MATCH_WON"
-DAILY_BONUS_CLAIMED = "DAILY_BONUS_CLAIMED"
-LOGGED_IN = "LOGGED_IN"
-
-ACTIVE_DAYS = 30
-LEVEL_REWARD_SCOPE = "level_reward"
 MISSION_CLAIM_SCOPE = "mission_claim"
 
 
@@ -72,204 +60,6 @@ class MissionNotCompleted(Conflict):
 class MissionAlreadyClaimed(Conflict):
     code = "mission_already_claimed"
     default_message = "This mission's reward was already claimed."
-
-
-# --- XP, levels and tiers ----------------------------------------------------------------
-
-
-def _progress_locked(player: User) -> PlayerProgress:
-    """The player's progress row, locked until the caller's transaction ends.
-
-    Every change to XP, level, tier or streak goes through this lock, so two
-    grants at once cannot both read the old total and lose one.
-    """
-    PlayerProgress.objects.get_or_create(player=player)
-    return PlayerProgress.objects.select_for_update().get(player=player)
-
-
-def xp_grant(
-    *,
-    player: User,
-    amount: int,
-    source: str,
-    reference: str,
-    now: datetime | None = None,
-) -> XpGrant | None:
-    """Give ``amount`` XP once per (source, reference); None if nothing was given.
-
-    For other features (the season pass: ``source=XpSource.PASS``). A repeat
-    with the same reference returns the first grant without giving XP again.
-    Applies level-ups and tier-ups and records ``XP_GAINED``.
-    """
-    if source not in XpSource.values:
-        raise ValueError(f"unknown XP source {source!r}")
-    if amount <= 0:
-        return None
-    with transaction.atomic():
-        progress = _progress_locked(player)
-        return _grant(progress=progress, amount=amount, source=source, reference=reference, now=now)
-
-
-def _grant(
-    *, progress: PlayerProgress, amount: int, source: str, reference: str, now: datetime | None
-) -> XpGrant | None:
-    """Under the progress lock: write the grant, raise the total, level up."""
-    now = now or timezone.now()
-    player = progress.player
-    earlier = XpGrant.objects.filter(player=player, source=source, reference=reference).first()
-    if earlier is not None:
-        return earlier
-    if amount <= 0:
-        return None
-    grant = XpGrant.objects.create(
-        player=player, amount=amount, source=source, reference=reference, created_at=now
-    )
-    progress.xp += amount
-    progress.updated_at = now
-    progress.save(update_fields=["xp", "updated_at"])
-    action_record(
-        player=player,
-        type=XP_GAINED,
-        value=amount,
-        metadata={"total": progress.xp, "source": source, "reference": reference},
-    )
-    _levels_and_tier(progress=progress, now=now)
-    return grant
-
-
-def _levels_and_tier(*, progress: PlayerProgress, now: datetime) -> None:
-    """Under the progress lock: record level-ups (with rewards) and a tier-up."""
-    player = progress.player
-    new_level, old_level = rules.level_for_xp(progress.xp), progress.level
-    if new_level > old_level:
-        reward = 0
-        for level in range(old_level + 1, new_level + 1):
-            action_record(player=player, type=LEVEL_REACHED, value=level)
-            coins = rules.level_reward_coins(level)
-            if coins:
-                ledger_transfer(
-                    source=system_account(code=MINT),
-                    destination=player_account(player=player),
-                    amount=coins,
-                    kind=LedgerKind.LEVEL_REWARD,
-                    reference=f"level:{level}",
-                    idempotency_scope=LEVEL_REWARD_SCOPE,
-                    idempotency_key=f"{player.pk}:{level}",
-                )
-                reward += coins
-        progress.level = new_level
-        progress.save(update_fields=["level"])
-        body = _("Keep playing for fun, and remember to take breaks.")
-        if reward:
-            body = _("You received %(coins)s coins as a level reward.") % {"coins": reward}
-        # One notification for a jump of several levels; one action per level.
-        notification_send(
-            player=player,
-            kind=NotificationKind.LEVEL_UP,
-            title=_("You reached level %(level)s") % {"level": new_level},
-            body=body,
-            url="/profile/",
-            data={"level": new_level},
-        )
-    _tier_check(progress=progress)
-
-
-def _tier_check(*, progress: PlayerProgress) -> None:
-    reached = rules.tier_for(xp=progress.xp, days_played=progress.days_played)
-    # Tiers never go down: lifetime XP and days played only grow.
-    if rules.tier_rank(reached) <= rules.tier_rank(progress.vip_tier):
-        return
-    progress.vip_tier = reached
-    progress.save(update_fields=["vip_tier"])
-    rule = rules.tier_rule(reached)
-    action_record(
-        player=progress.player,
-        type=TIER_REACHED,
-        value=rules.tier_rank(reached),
-        metadata={"tier": reached},
-    )
-    notification_send(
-        player=progress.player,
-        kind=NotificationKind.TIER_UP,
-        title=_("Welcome to VIP %(tier)s") % {"tier": rule.label},
-        body=_(
-            "Your daily bonus is now multiplied by %(multiplier)s "
-            "and %(tier)s items open in the shop."
-        )
-        % {"multiplier": rule.daily_bonus_multiplier, "tier": rule.label},
-        url="/profile/",
-        data={"tier": reached},
-    )
-
-
-def play_record(
-    *, player: User, wager: int, base_xp: int, reference: str, at: datetime
-) -> XpGrant | None:
-    """Count one round or match: days played, streak, then capped play XP.
-
-    ``at`` is when the play happened (the action's time), so a re-delivered
-    action counts on its own day. The cap counts XP before event
-    multipliers; an event multiplies what is granted within the cap.
-    """
-    with transaction.atomic():
-        progress = _progress_locked(player)
-        day = player.local_date(at)
-        _streak_step(progress=progress, day=day, at=at)
-        if progress.play_xp_date != day:
-            progress.play_xp_date, progress.play_xp_today = day, 0
-        allowed = max(
-            0,
-            min(
-                rules.play_xp_for(wager=wager, base=base_xp),
-                rules.PLAY_XP_DAILY_CAP - progress.play_xp_today,
-            ),
-        )
-        progress.play_xp_today += allowed
-        progress.save(
-            update_fields=[
-                "days_played",
-                "last_played_date",
-                "streak_count",
-                "last_action_ts",
-                "play_xp_today",
-                "play_xp_date",
-            ]
-        )
-        amount = rules.multiplied(allowed, boosts_at(at).xp_multiplier)
-        grant = _grant(
-            progress=progress, amount=amount, source=XpSource.PLAY, reference=reference, now=at
-        )
-        # Days played may open a tier even when the XP cap gave nothing.
-        _tier_check(progress=progress)
-    return grant
-
-
-def _streak_step(*, progress: PlayerProgress, day, at: datetime) -> None:
-    if progress.last_action_ts is None or at > progress.last_action_ts:
-        progress.last_action_ts = at
-    last = progress.last_played_date
-    if last is not None and day <= last:
-        return
-    progress.days_played += 1
-    progress.streak_count = progress.streak_count + 1 if last == day - timedelta(days=1) else 1
-    progress.last_played_date = day
-    data = {
-        "streak_count": progress.streak_count,
-        "last_action_ts": progress.last_action_ts.isoformat(),
-    }
-    key = streak_cache_key(progress.player_id)
-    transaction.on_commit(lambda: _cache_set(key, data))
-
-
-def _cache_set(key: str, data: dict) -> None:
-    # The cache only speeds up reads; the database row stays the truth.
-    try:
-        cache.set(key, data, STREAK_CACHE_SECONDS)
-    except Exception:
-        logger.warning("streak cache write failed", exc_info=True)
-
-
-# --- missions -------------------------------------------------------------------------------
 
 
 def missions_assign(*, player: User, now: datetime | None = None) -> int:
@@ -533,11 +323,6 @@ def mission_claim(
     return MissionClaimResult(mission=mission, coins=coins, xp=xp, balance=account.balance)
 
 
-def _active_players(now: datetime):
-    recent = Action.objects.filter(created_at__gte=now - timedelta(days=ACTIVE_DAYS))
-    return User.objects.filter(is_active=True, pk__in=recent.values("player_id"))
-
-
 def missions_roll_over(*, now: datetime | None = None) -> dict:
     """The hourly job: new missions at each player's local midnight, and breaks.
 
@@ -547,7 +332,7 @@ def missions_roll_over(*, now: datetime | None = None) -> dict:
     (inactive, or the job was down) get theirs lazily on their next visit.
     """
     now = now or timezone.now()
-    players = _active_players(now)
+    players = active_players(now=now)
     zones = players.values_list("time_zone", flat=True).distinct()
     at_midnight = [zone for zone in zones if _local_hour(zone, now) == 0]
     assigned = 0
@@ -575,43 +360,3 @@ def _local_hour(zone_name: str, now: datetime) -> int:
         return timezone.localtime(now, zoneinfo.ZoneInfo(zone_name)).hour
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         return -1
-
-
-# --- events ----------------------------------------------------------------------------------
-
-
-def events_announce(*, now: datetime | None = None) -> int:
-    """The every-minute job: announce each started event once.
-
-    Compare-and-swap on ``announced_at``: with two beat runs or workers at
-    once, only the one that flips it pushes and notifies.
-    """
-    now = now or timezone.now()
-    announced = 0
-    due = Event.objects.filter(announced_at__isnull=True, starts_at__lte=now, ends_at__gt=now)
-    for event in due:
-        if not Event.objects.filter(pk=event.pk, announced_at__isnull=True).update(
-            announced_at=now
-        ):
-            continue
-        site_push(
-            {
-                "type": "event.started",
-                "id": event.pk,
-                "name": event.name,
-                "description": event.description,
-                "starts_at": event.starts_at.isoformat(),
-                "ends_at": event.ends_at.isoformat(),
-            }
-        )
-        for player in _active_players(now).iterator(chunk_size=1000):
-            notification_send(
-                player=player,
-                kind=NotificationKind.EVENT_STARTED,
-                title=event.name,
-                body=event.description,
-                url="/missions/",
-                data={"event": event.pk, "ends_at": event.ends_at.isoformat()},
-            )
-        announced += 1
-    return announced

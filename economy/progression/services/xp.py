@@ -1,0 +1,192 @@
+"""XP, levels and VIP tiers, and the count of one round or match.
+
+Every change to a player's XP, level, tier or streak happens under the lock
+on their ``PlayerProgress`` row (``_progress_locked``).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.actions import action_record
+from accounts.models import NotificationKind, User
+from accounts.notifications import notification_send
+from economy.models import LedgerKind, PlayerProgress, XpGrant, XpSource
+from economy.progression import rules
+from economy.progression.selectors import boosts_at
+from economy.progression.services import LEVEL_REACHED, TIER_REACHED, XP_GAINED
+from economy.progression.services.streaks import streak_step
+from economy.services.ledger import MINT, ledger_transfer, player_account, system_account
+
+LEVEL_REWARD_SCOPE = "level_reward"
+
+
+def _progress_locked(player: User) -> PlayerProgress:
+    """The player's progress row, locked until the caller's transaction ends.
+
+    Every change to XP, level, tier or streak goes through this lock, so two
+    grants at once cannot both read the old total and lose one.
+    """
+    PlayerProgress.objects.get_or_create(player=player)
+    return PlayerProgress.objects.select_for_update().get(player=player)
+
+
+def xp_grant(
+    *,
+    player: User,
+    amount: int,
+    source: str,
+    reference: str,
+    now: datetime | None = None,
+) -> XpGrant | None:
+    """Give ``amount`` XP once per (source, reference); None if nothing was given.
+
+    For other features (the season pass: ``source=XpSource.PASS``). A repeat
+    with the same reference returns the first grant without giving XP again.
+    Applies level-ups and tier-ups and records ``XP_GAINED``.
+    """
+    if source not in XpSource.values:
+        raise ValueError(f"unknown XP source {source!r}")
+    if amount <= 0:
+        return None
+    with transaction.atomic():
+        progress = _progress_locked(player)
+        return _grant(progress=progress, amount=amount, source=source, reference=reference, now=now)
+
+
+def _grant(
+    *, progress: PlayerProgress, amount: int, source: str, reference: str, now: datetime | None
+) -> XpGrant | None:
+    """Under the progress lock: write the grant, raise the total, level up."""
+    now = now or timezone.now()
+    player = progress.player
+    earlier = XpGrant.objects.filter(player=player, source=source, reference=reference).first()
+    if earlier is not None:
+        return earlier
+    if amount <= 0:
+        return None
+    grant = XpGrant.objects.create(
+        player=player, amount=amount, source=source, reference=reference, created_at=now
+    )
+    progress.xp += amount
+    progress.updated_at = now
+    progress.save(update_fields=["xp", "updated_at"])
+    action_record(
+        player=player,
+        type=XP_GAINED,
+        value=amount,
+        metadata={"total": progress.xp, "source": source, "reference": reference},
+    )
+    _levels_and_tier(progress=progress, now=now)
+    return grant
+
+
+def _levels_and_tier(*, progress: PlayerProgress, now: datetime) -> None:
+    """Under the progress lock: record level-ups (with rewards) and a tier-up."""
+    player = progress.player
+    new_level, old_level = rules.level_for_xp(progress.xp), progress.level
+    if new_level > old_level:
+        reward = 0
+        for level in range(old_level + 1, new_level + 1):
+            action_record(player=player, type=LEVEL_REACHED, value=level)
+            coins = rules.level_reward_coins(level)
+            if coins:
+                ledger_transfer(
+                    source=system_account(code=MINT),
+                    destination=player_account(player=player),
+                    amount=coins,
+                    kind=LedgerKind.LEVEL_REWARD,
+                    reference=f"level:{level}",
+                    idempotency_scope=LEVEL_REWARD_SCOPE,
+                    idempotency_key=f"{player.pk}:{level}",
+                )
+                reward += coins
+        progress.level = new_level
+        progress.save(update_fields=["level"])
+        body = _("Keep playing for fun, and remember to take breaks.")
+        if reward:
+            body = _("You received %(coins)s coins as a level reward.") % {"coins": reward}
+        # One notification for a jump of several levels; one action per level.
+        notification_send(
+            player=player,
+            kind=NotificationKind.LEVEL_UP,
+            title=_("You reached level %(level)s") % {"level": new_level},
+            body=body,
+            url="/profile/",
+            data={"level": new_level},
+        )
+    _tier_check(progress=progress)
+
+
+def _tier_check(*, progress: PlayerProgress) -> None:
+    reached = rules.tier_for(xp=progress.xp, days_played=progress.days_played)
+    # Tiers never go down: lifetime XP and days played only grow.
+    if rules.tier_rank(reached) <= rules.tier_rank(progress.vip_tier):
+        return
+    progress.vip_tier = reached
+    progress.save(update_fields=["vip_tier"])
+    rule = rules.tier_rule(reached)
+    action_record(
+        player=progress.player,
+        type=TIER_REACHED,
+        value=rules.tier_rank(reached),
+        metadata={"tier": reached},
+    )
+    notification_send(
+        player=progress.player,
+        kind=NotificationKind.TIER_UP,
+        title=_("Welcome to VIP %(tier)s") % {"tier": rule.label},
+        body=_(
+            "Your daily bonus is now multiplied by %(multiplier)s "
+            "and %(tier)s items open in the shop."
+        )
+        % {"multiplier": rule.daily_bonus_multiplier, "tier": rule.label},
+        url="/profile/",
+        data={"tier": reached},
+    )
+
+
+def play_record(
+    *, player: User, wager: int, base_xp: int, reference: str, at: datetime
+) -> XpGrant | None:
+    """Count one round or match: days played, streak, then capped play XP.
+
+    ``at`` is when the play happened (the action's time), so a re-delivered
+    action counts on its own day. The cap counts XP before event
+    multipliers; an event multiplies what is granted within the cap.
+    """
+    with transaction.atomic():
+        progress = _progress_locked(player)
+        day = player.local_date(at)
+        streak_step(progress=progress, day=day, at=at)
+        if progress.play_xp_date != day:
+            progress.play_xp_date, progress.play_xp_today = day, 0
+        allowed = max(
+            0,
+            min(
+                rules.play_xp_for(wager=wager, base=base_xp),
+                rules.PLAY_XP_DAILY_CAP - progress.play_xp_today,
+            ),
+        )
+        progress.play_xp_today += allowed
+        progress.save(
+            update_fields=[
+                "days_played",
+                "last_played_date",
+                "streak_count",
+                "last_action_ts",
+                "play_xp_today",
+                "play_xp_date",
+            ]
+        )
+        amount = rules.multiplied(allowed, boosts_at(at).xp_multiplier)
+        grant = _grant(
+            progress=progress, amount=amount, source=XpSource.PLAY, reference=reference, now=at
+        )
+        # Days played may open a tier even when the XP cap gave nothing.
+        _tier_check(progress=progress)
+    return grant
