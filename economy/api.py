@@ -19,7 +19,7 @@ from rest_framework.views import APIView
 from economy import selectors, services
 from economy.errors import UnknownKind
 from economy.models import REWARD_KINDS, LedgerKind
-from economy.services.ledger import kind_check
+from economy.services.checks import kind_check
 
 IDEMPOTENCY_HEADER = OpenApiParameter(
     "Idempotency-Key",

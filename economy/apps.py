@@ -12,7 +12,7 @@ class EconomyConfig(AppConfig):
         from economy.invites import subscribers as _invites  # noqa: F401
         from economy.progression import subscribers as _progression  # noqa: F401
         from economy.season_pass import subscribers as _season_pass  # noqa: F401
-        from economy.services.ledger import system_accounts_forget
+        from economy.services.accounts import system_accounts_forget
         from economy.shop import subscribers as _shop  # noqa: F401
 
         # A flush (TransactionTestCase teardown) deletes the system accounts

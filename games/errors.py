@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from economy.validation import is_whole_number as is_int
+
 
 class GameError(Exception):
     """Base class of the games' domain errors."""
@@ -41,11 +43,6 @@ class UnknownGame(GameError, KeyError):
     def __str__(self) -> str:
         # KeyError would print the repr of its argument; say what happened instead.
         return f"unknown game {self.slug!r}"
-
-
-def is_int(value: Any) -> bool:
-    """True for real integers only: JSON ``true`` must not count as a 1-coin bet."""
-    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def require_params(params: Any, allowed: set[str]) -> dict[str, Any]:

@@ -20,7 +20,8 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from accounts.actions import action_record
-from casino_club.errors import Conflict, DomainError, NotFound
+from casino_club.errors import DomainError, NotFound
+from economy.errors import IdempotencyConflict
 from economy.services import idempotency_key_check, round_settle
 from games import registry
 from games.errors import BetInvalid, UnknownGame
@@ -61,11 +62,6 @@ class ConfigInvalid(DomainError):
 
     code = "invalid_config"
     default_message = "This configuration cannot be published."
-
-
-class IdempotencyKeyReused(Conflict):
-    code = "idempotency_conflict"
-    default_message = "This Idempotency-Key was already used for a different round."
 
 
 # --- configurations -----------------------------------------------------------
@@ -331,7 +327,7 @@ def round_play(
     configuration, resolve it from the seed pair's stream, settle wager and
     payout through the ledger, store the round and record ``ROUND_PLAYED``.
     Raises ``GameNotFound``, ``BetRejected``, economy's ``InsufficientCoins``
-    or ``InvalidIdempotencyKey``, or ``IdempotencyKeyReused``; then nothing is
+    or ``InvalidIdempotencyKey``, or ``IdempotencyConflict``; then nothing is
     written and the nonce is not advanced. A repeated ``idempotency_key``
     returns the first round (``replayed=True``) and changes nothing.
     Odds depend only on the seeds and the configuration, never on the player.
@@ -410,5 +406,5 @@ def round_play(
 
 def _replayed(game_round: GameRound, *, slug: str, cleaned: dict) -> RoundResult:
     if game_round.game != slug or game_round.params != cleaned:
-        raise IdempotencyKeyReused()
+        raise IdempotencyConflict("This Idempotency-Key was already used for a different round.")
     return RoundResult(round=game_round, balance=game_round.balance_after, replayed=True)

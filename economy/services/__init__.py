@@ -4,7 +4,18 @@
 entries; every other service here is built on them.
 """
 
+from economy.services.accounts import (
+    ADJUSTMENTS,
+    ESCROW,
+    GAME_BANK_PREFIX,
+    MINT,
+    SHOP_SINK,
+    player_account,
+    system_account,
+    system_accounts_forget,
+)
 from economy.services.adjustments import adjustment_make
+from economy.services.checks import idempotency_key_check
 from economy.services.escrow import escrow_hold, escrow_pay, escrow_refund
 from economy.services.faucets import (
     DAILY_BONUS_CLAIMED,
@@ -14,20 +25,7 @@ from economy.services.faucets import (
     refill_claim,
     signup_grant,
 )
-from economy.services.ledger import (
-    ADJUSTMENTS,
-    ESCROW,
-    GAME_BANK_PREFIX,
-    MINT,
-    SHOP_SINK,
-    Settlement,
-    idempotency_key_check,
-    ledger_transfer,
-    player_account,
-    round_settle,
-    system_account,
-    system_accounts_forget,
-)
+from economy.services.ledger import Settlement, ledger_transfer, round_settle
 from economy.services.reconcile import ReconcileReport, ledger_reconcile, reconcile_record
 
 __all__ = [

@@ -7,14 +7,10 @@ from django.db import transaction
 from accounts.live import push_to_player
 from economy.errors import InvalidAmount, NotAModerator, ReasonRequired
 from economy.models import Adjustment, LedgerKind
-from economy.services.ledger import (
-    ADJUSTMENTS,
-    MAX_AMOUNT,
-    _transfer,
-    is_whole_number,
-    player_account,
-    system_account,
-)
+from economy.services.accounts import ADJUSTMENTS, player_account, system_account
+from economy.services.checks import MAX_AMOUNT
+from economy.services.ledger import ledger_transfer
+from economy.validation import is_whole_number
 
 
 def adjustment_make(*, moderator, player, amount: int, reason: str) -> Adjustment:
@@ -40,7 +36,7 @@ def adjustment_make(*, moderator, player, amount: int, reason: str) -> Adjustmen
         wallet = player_account(player=player)
         pool = system_account(code=ADJUSTMENTS)
         source, destination = (pool, wallet) if amount > 0 else (wallet, pool)
-        txn = _transfer(
+        txn = ledger_transfer(
             source=source,
             destination=destination,
             amount=abs(amount),

@@ -13,21 +13,16 @@ from django.db import transaction
 from economy.errors import EscrowShortfall
 from economy.models import LedgerKind, LedgerTransaction
 from economy.selectors import escrow_held_for
-from economy.services.ledger import (
-    ESCROW,
-    _transfer,
-    amount_check,
-    idempotency_key_check,
-    player_account,
-    system_account,
-)
+from economy.services.accounts import ESCROW, player_account, system_account
+from economy.services.checks import amount_check, idempotency_key_check
+from economy.services.ledger import ledger_transfer
 
 
 def escrow_hold(
     *, player, amount: int, reference: str, idempotency_key: str | None = None
 ) -> LedgerTransaction:
     """Take a player's stake into escrow; ``InsufficientCoins`` if they are short."""
-    return _transfer(
+    return ledger_transfer(
         source=player_account(player=player),
         destination=system_account(code=ESCROW),
         amount=amount,
@@ -51,7 +46,7 @@ def _release(
             ).first()
             if earlier is not None:
                 # Let the ledger compare the parameters and answer the replay.
-                return _transfer(
+                return ledger_transfer(
                     source=system_account(code=ESCROW),
                     destination=player_account(player=player),
                     amount=amount,
@@ -65,7 +60,7 @@ def _release(
             raise EscrowShortfall(
                 f"Escrow holds {held} coins for {reference}; cannot release {amount}."
             )
-        return _transfer(
+        return ledger_transfer(
             source=system_account(code=ESCROW),
             destination=player_account(player=player),
             amount=amount,

@@ -23,13 +23,9 @@ from economy.selectors import (
     ladder_day_for,
     last_claim,
 )
-from economy.services.ledger import (
-    MINT,
-    _transfer,
-    idempotency_key_check,
-    player_account,
-    system_account,
-)
+from economy.services.accounts import MINT, player_account, system_account
+from economy.services.checks import idempotency_key_check
+from economy.services.ledger import ledger_transfer
 
 DAILY_BONUS_CLAIMED = "DAILY_BONUS_CLAIMED"
 REFILL_CLAIMED = "REFILL_CLAIMED"
@@ -62,7 +58,7 @@ def signup_grant(*, player) -> LedgerTransaction | None:
         if amount <= 0:
             return None
         # The key also settles a race between two deliveries of PLAYER_JOINED.
-        return _transfer(
+        return ledger_transfer(
             source=system_account(code=MINT),
             destination=account,
             amount=amount,
@@ -144,7 +140,7 @@ def daily_bonus_claim(
         amount = daily_bonus_amount(
             player=player, base=economy_settings_get().daily_ladder[day - 1]
         )
-        txn = _transfer(
+        txn = ledger_transfer(
             source=system_account(code=MINT),
             destination=account,
             amount=amount,
@@ -209,7 +205,7 @@ def refill_claim(
                     f"The next refill is available at {ready_at.isoformat()}.",
                     fields={"next_available_at": ready_at.isoformat()},
                 )
-        txn = _transfer(
+        txn = ledger_transfer(
             source=system_account(code=MINT),
             destination=account,
             amount=rules.refill_amount,

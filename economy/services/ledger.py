@@ -2,7 +2,8 @@
 
 ``ledger_transfer`` and ``round_settle`` are the only functions that change a
 balance or write ledger entries; everything else (faucets, escrow,
-adjustments, later the shop and rewards) is built on them.
+adjustments, the shop and rewards) is built on them. Accounts live in
+``accounts.py`` and the input checks in ``checks.py``, beside this module.
 
 How one posting runs, in as few statements as possible (each costs ~0.4 ms of
 Python, see STACK.md):
@@ -27,8 +28,6 @@ transaction.
 from __future__ import annotations
 
 import contextlib
-import re
-import threading
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -42,22 +41,10 @@ from economy.errors import (
     InvalidAmount,
     InvalidIdempotencyKey,
     TransferNotAllowed,
-    UnknownKind,
 )
 from economy.models import Account, AccountKind, Entry, LedgerKind, LedgerTransaction
-
-MINT = "mint"
-SHOP_SINK = "shop_sink"
-ESCROW = "escrow"
-ADJUSTMENTS = "adjustments"
-GAME_BANK_PREFIX = "game_bank:"
-
-SYSTEM_KINDS = {
-    MINT: AccountKind.MINT,
-    SHOP_SINK: AccountKind.SHOP_SINK,
-    ESCROW: AccountKind.ESCROW,
-    ADJUSTMENTS: AccountKind.ADJUSTMENTS,
-}
+from economy.services.accounts import GAME_BANK_PREFIX, GAME_SLUG_PATTERN, system_account
+from economy.services.checks import amount_check, idempotency_key_check, kind_check
 
 _P, _MINT, _BANK, _SINK, _ESCROW, _ADJ = (
     AccountKind.PLAYER,
@@ -89,11 +76,6 @@ ROUTES: dict[str, set[tuple[str, str]]] = {
     LedgerKind.ADJUSTMENT: {(_ADJ, _P), (_P, _ADJ)},
 }
 
-MAX_AMOUNT = 10**15  # far above any real figure, far below BIGINT's limit
-# Visible ASCII, no spaces (a space at either end would not survive an HTTP header).
-CLIENT_KEY_PATTERN = re.compile(r"[!-~]{1,64}")
-GAME_SLUG_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]{0,49}")
-
 
 @dataclass(frozen=True)
 class Settlement:
@@ -103,91 +85,6 @@ class Settlement:
     payout_transaction_id: int | None
     balance: int
     replayed: bool = False
-
-
-# --- validation ---------------------------------------------------------------
-
-
-def is_whole_number(value: object) -> bool:
-    """True for real integers only: JSON ``true`` and ``1.0`` are not coins."""
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def amount_check(amount: object, *, field: str = "amount", allow_zero: bool = False) -> int:
-    if not is_whole_number(amount):
-        raise InvalidAmount(
-            "The amount must be a whole number of coins.", fields={field: "must be an integer"}
-        )
-    low = 0 if allow_zero else 1
-    if not low <= amount <= MAX_AMOUNT:
-        raise InvalidAmount(
-            f"The amount must be between {low} and {MAX_AMOUNT}.",
-            fields={field: f"must be between {low} and {MAX_AMOUNT}"},
-        )
-    return amount
-
-
-def kind_check(kind: object) -> str:
-    if kind not in LedgerKind.values:
-        raise UnknownKind(f"Unknown ledger kind {kind!r}.", fields={"kind": "unknown kind"})
-    return str(kind)
-
-
-def idempotency_key_check(key: str | None) -> str | None:
-    """A client's Idempotency-Key: None, or 1 to 64 visible ASCII characters."""
-    if key is None:
-        return None
-    if not isinstance(key, str) or not CLIENT_KEY_PATTERN.fullmatch(key):
-        raise InvalidIdempotencyKey(
-            fields={"Idempotency-Key": "1 to 64 visible ASCII characters, no spaces"}
-        )
-    return key
-
-
-# --- accounts -----------------------------------------------------------------
-
-# System accounts by code, per process. A row is cached only once the
-# transaction that saw it has committed: a test's rolled-back transaction (or a
-# failed request) must not leave an id here that no longer exists.
-_system_accounts: dict[str, Account] = {}
-_system_lock = threading.Lock()
-
-
-def system_accounts_forget(**kwargs) -> None:
-    """Drop the cache (connected to post_migrate, which also follows a flush)."""
-    with _system_lock:
-        _system_accounts.clear()
-
-
-def _system_kind(code: str) -> str:
-    if code in SYSTEM_KINDS:
-        return SYSTEM_KINDS[code]
-    if code.startswith(GAME_BANK_PREFIX) and GAME_SLUG_PATTERN.fullmatch(
-        code[len(GAME_BANK_PREFIX) :]
-    ):
-        return AccountKind.GAME_BANK
-    raise ValueError(f"unknown system account {code!r}")
-
-
-def system_account(*, code: str) -> Account:
-    """The system account ``code`` ("mint", "game_bank:slots", ...), created on first use."""
-    account = _system_accounts.get(code)
-    if account is not None:
-        return account
-    account, _ = Account.objects.get_or_create(code=code, defaults={"kind": _system_kind(code)})
-
-    def remember() -> None:
-        with _system_lock:
-            _system_accounts[code] = account
-
-    transaction.on_commit(remember)
-    return account
-
-
-def player_account(*, player) -> Account:
-    """The player's wallet, opened (empty) if it does not exist yet."""
-    account, _ = Account.objects.get_or_create(player=player, defaults={"kind": AccountKind.PLAYER})
-    return account
 
 
 # --- posting ------------------------------------------------------------------
@@ -243,20 +140,44 @@ def _post(
 
     ``floor`` is the most negative change the balance must absorb before the
     credits of the same posting count (a round's wager, not its net result).
+    The steps are the module docstring's: the conditional update, the
+    transaction rows, the entries; three statements when nothing is replayed.
     """
     delta = sum(amount for draft in drafts for acc, amount in draft.legs if acc == PLAYER_LEG)
     keyed = any(draft.key is not None for draft in drafts)
     row = _update_player(account_id=account_id, player_id=player_id, delta=delta, floor=floor)
     if row is None:
-        if keyed:
-            replay = _replay(drafts=drafts, account_id=account_id, player_id=player_id)
-            if replay is not None:
-                return replay
+        # Short of coins, unless this is a retry of a posting that already went through.
+        replay = (
+            _replay(drafts=drafts, account_id=account_id, player_id=player_id) if keyed else None
+        )
+        if replay is not None:
+            return replay
         raise _insufficient(account_id=account_id, player_id=player_id, needed=-floor)
     account_id, balance = row
 
     at = at or timezone.now()
     stamp = connection.ops.adapt_datetimefield_value(at)
+    with connection.cursor() as cursor:
+        ids = _insert_transactions(cursor, drafts=drafts, keyed=keyed, stamp=stamp)
+        if len(ids) < len(drafts):
+            return _yield_to_winner(
+                cursor, drafts=drafts, ids=ids, account_id=account_id, delta=delta
+            )
+        transactions = _insert_entries(
+            cursor,
+            drafts=drafts,
+            ids=ids,
+            account_id=account_id,
+            balance_before=balance - delta,
+            at=at,
+            stamp=stamp,
+        )
+    return transactions, balance, False
+
+
+def _insert_transactions(cursor, *, drafts: list[_Draft], keyed: bool, stamp) -> list[int]:
+    """Step 2: one row per draft; with keys, a row whose key exists is skipped."""
     values, params = [], []
     for draft in drafts:
         values.append("(%s, %s, %s, %s, %s, %s, %s)")
@@ -275,63 +196,80 @@ def _post(
         if keyed
         else ""
     )
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {_TRANSACTION} (kind, reference, reason, actor_id, "  # noqa: S608
-            f"idempotency_scope, idempotency_key, created_at) VALUES {', '.join(values)}"
-            f"{conflict} RETURNING id",
-            params,
-        )
-        inserted = cursor.fetchall()
-        if len(inserted) < len(drafts):
-            # Another request with the same key got there first: undo our
-            # half of the work in this transaction and answer with theirs.
-            cursor.execute(
-                f"UPDATE {_ACCOUNT} SET balance = balance - %s WHERE id = %s",  # noqa: S608
-                [delta, account_id],
-            )
-            if inserted:
-                ids = [row[0] for row in inserted]
-                cursor.execute(
-                    f"DELETE FROM {_TRANSACTION} WHERE id IN ({', '.join(['%s'] * len(ids))})",  # noqa: S608
-                    ids,
-                )
-            replay = _replay(drafts=drafts, account_id=account_id, player_id=None)
-            if replay is None:
-                raise IdempotencyConflict()
-            return replay
+    cursor.execute(
+        f"INSERT INTO {_TRANSACTION} (kind, reference, reason, actor_id, "  # noqa: S608
+        f"idempotency_scope, idempotency_key, created_at) VALUES {', '.join(values)}"
+        f"{conflict} RETURNING id",
+        params,
+    )
+    return [row[0] for row in cursor.fetchall()]
 
-        # The player's balance after each leg, in order, for balance_after.
-        running = balance - delta
-        values, params, transactions = [], [], []
-        for draft, (txn_id,) in zip(drafts, inserted, strict=True):
-            for leg_account, amount in draft.legs:
-                if leg_account == PLAYER_LEG:
-                    running += amount
-                    params += [txn_id, account_id, amount, running, stamp]
-                else:
-                    params += [txn_id, leg_account, amount, None, stamp]
-                values.append("(%s, %s, %s, %s, %s)")
-            txn = LedgerTransaction(
-                id=txn_id,
-                kind=draft.kind,
-                reference=draft.reference,
-                reason=draft.reason,
-                actor_id=draft.actor_id,
-                idempotency_scope=draft.scope,
-                idempotency_key=draft.key,
-                created_at=at,
-            )
-            txn._state.adding = False
-            txn._state.db = connection.alias
-            txn.player_balance = running
-            transactions.append(txn)
+
+def _yield_to_winner(cursor, *, drafts: list[_Draft], ids: list[int], account_id: int, delta: int):
+    """Another request with the same key got there first: undo our half, answer with theirs.
+
+    The compensating update and delete run in the same transaction, so
+    nothing of this attempt survives it.
+    """
+    cursor.execute(
+        f"UPDATE {_ACCOUNT} SET balance = balance - %s WHERE id = %s",  # noqa: S608
+        [delta, account_id],
+    )
+    if ids:
         cursor.execute(
-            f"INSERT INTO {_ENTRY} (transaction_id, account_id, amount, balance_after, "  # noqa: S608
-            f"created_at) VALUES {', '.join(values)}",
-            params,
+            f"DELETE FROM {_TRANSACTION} WHERE id IN ({', '.join(['%s'] * len(ids))})",  # noqa: S608
+            ids,
         )
-    return transactions, balance, False
+    replay = _replay(drafts=drafts, account_id=account_id, player_id=None)
+    if replay is None:
+        raise IdempotencyConflict()
+    return replay
+
+
+def _insert_entries(
+    cursor,
+    *,
+    drafts: list[_Draft],
+    ids: list[int],
+    account_id: int,
+    balance_before: int,
+    at: datetime,
+    stamp,
+) -> list[LedgerTransaction]:
+    """Step 3: every leg of every draft in one insert; returns the transactions, as models.
+
+    ``balance_after`` is the player's balance after each leg, in order.
+    """
+    running = balance_before
+    values, params, transactions = [], [], []
+    for draft, txn_id in zip(drafts, ids, strict=True):
+        for leg_account, amount in draft.legs:
+            if leg_account == PLAYER_LEG:
+                running += amount
+                params += [txn_id, account_id, amount, running, stamp]
+            else:
+                params += [txn_id, leg_account, amount, None, stamp]
+            values.append("(%s, %s, %s, %s, %s)")
+        txn = LedgerTransaction(
+            id=txn_id,
+            kind=draft.kind,
+            reference=draft.reference,
+            reason=draft.reason,
+            actor_id=draft.actor_id,
+            idempotency_scope=draft.scope,
+            idempotency_key=draft.key,
+            created_at=at,
+        )
+        txn._state.adding = False
+        txn._state.db = connection.alias
+        txn.player_balance = running
+        transactions.append(txn)
+    cursor.execute(
+        f"INSERT INTO {_ENTRY} (transaction_id, account_id, amount, balance_after, "  # noqa: S608
+        f"created_at) VALUES {', '.join(values)}",
+        params,
+    )
+    return transactions
 
 
 def _insufficient(*, account_id, player_id, needed: int) -> InsufficientCoins:
@@ -381,7 +319,7 @@ def _replay(*, drafts: list[_Draft], account_id, player_id):
 # --- public writers -------------------------------------------------------------
 
 
-def _transfer(
+def ledger_transfer(
     *,
     source: Account,
     destination: Account,
@@ -394,6 +332,19 @@ def _transfer(
     idempotency_key: str | None = None,
     at: datetime | None = None,
 ) -> LedgerTransaction:
+    """Move ``amount`` coins from ``source`` to ``destination``, atomically.
+
+    Exactly one side is a player's account and the pair must be a route of
+    ``kind`` (see ``ROUTES``). Raises ``InvalidAmount`` (not a positive int),
+    ``UnknownKind``, ``TransferNotAllowed``, or ``InsufficientCoins`` when a
+    player would go below zero; nothing is written then. With an idempotency
+    key, a repeat of the same transfer (even a concurrent one) returns the
+    first transaction, and a different transfer under the same (scope, key)
+    raises ``IdempotencyConflict``. The returned transaction carries
+    ``player_balance`` (the player's balance right after it); the player
+    account object passed in gets its ``balance`` refreshed. ``at`` backdates
+    the transaction (a faucet claim records the moment it was decided).
+    """
     amount = amount_check(amount)
     kind = kind_check(kind)
     if (source.kind, destination.kind) not in ROUTES[kind]:
@@ -427,43 +378,6 @@ def _transfer(
     if not replayed:
         player.balance = balance
     return transactions[0]
-
-
-def ledger_transfer(
-    *,
-    source: Account,
-    destination: Account,
-    amount: int,
-    kind: str,
-    reference: str = "",
-    reason: str = "",
-    actor=None,
-    idempotency_scope: str = "",
-    idempotency_key: str | None = None,
-) -> LedgerTransaction:
-    """Move ``amount`` coins from ``source`` to ``destination``, atomically.
-
-    Exactly one side is a player's account and the pair must be a route of
-    ``kind`` (see ``ROUTES``). Raises ``InvalidAmount`` (not a positive int),
-    ``UnknownKind``, ``TransferNotAllowed``, or ``InsufficientCoins`` when a
-    player would go below zero; nothing is written then. With an idempotency
-    key, a repeat of the same transfer (even a concurrent one) returns the
-    first transaction, and a different transfer under the same (scope, key)
-    raises ``IdempotencyConflict``. The returned transaction carries
-    ``player_balance`` (the player's balance right after it); the player
-    account object passed in gets its ``balance`` refreshed.
-    """
-    return _transfer(
-        source=source,
-        destination=destination,
-        amount=amount,
-        kind=kind,
-        reference=reference,
-        reason=reason,
-        actor=actor,
-        idempotency_scope=idempotency_scope,
-        idempotency_key=idempotency_key,
-    )
 
 
 def round_settle(

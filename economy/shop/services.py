@@ -25,8 +25,8 @@ from economy.services import (
     player_account,
     system_account,
 )
-from economy.services.ledger import is_whole_number
 from economy.shop.selectors import item_is_available, price_for, tier_allows
+from economy.validation import is_whole_number
 
 SHOP_PURCHASED = "SHOP_PURCHASED"
 MAX_QUANTITY = 100

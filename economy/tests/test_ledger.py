@@ -219,12 +219,12 @@ def test_the_database_refuses_an_entry_of_zero(player, fund):
 def test_system_accounts_are_cached_only_after_commit(player):
     # Inside the test's transaction (rolled back at the end) the id must not
     # leak into the process-wide cache.
-    from economy.services import ledger
+    from economy.services import accounts
 
-    ledger.system_accounts_forget()
+    accounts.system_accounts_forget()
     system_account(code="escrow")
 
-    assert "escrow" not in ledger._system_accounts
+    assert "escrow" not in accounts._system_accounts
 
 
 def test_system_account_rejects_unknown_codes():

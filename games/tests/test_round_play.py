@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.models import Action
 from casino_club.errors import DomainError
-from economy.errors import InsufficientCoins, InvalidIdempotencyKey
+from economy.errors import IdempotencyConflict, InsufficientCoins, InvalidIdempotencyKey
 from economy.models import LedgerTransaction
 from economy.selectors import player_balance
 from games.fairness import DrawStream
@@ -17,7 +17,6 @@ from games.registry import get
 from games.services import (
     BetRejected,
     GameNotFound,
-    IdempotencyKeyReused,
     round_play,
     seed_pair_active,
 )
@@ -111,11 +110,11 @@ def test_a_reused_key_for_another_bet_is_refused(funded):
     round_play(player=funded, slug="rps", params=VALID["rps"], idempotency_key="k")
     before = snapshot(funded)
 
-    with pytest.raises(IdempotencyKeyReused):
+    with pytest.raises(IdempotencyConflict):
         round_play(
             player=funded, slug="rps", params={"bet": 60, "move": "rock"}, idempotency_key="k"
         )
-    with pytest.raises(IdempotencyKeyReused):
+    with pytest.raises(IdempotencyConflict):
         round_play(player=funded, slug="slots", params=VALID["slots"], idempotency_key="k")
 
     assert snapshot(funded) == before

@@ -45,7 +45,7 @@ from economy.progression.services import (
     ROUND_PLAYED,
 )
 from economy.progression.services.xp import xp_grant
-from economy.services.ledger import MINT, ledger_transfer, player_account, system_account
+from economy.services import MINT, ledger_transfer, player_account, system_account
 
 logger = logging.getLogger(__name__)
 

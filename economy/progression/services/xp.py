@@ -20,7 +20,7 @@ from economy.progression import rules
 from economy.progression.selectors import boosts_at
 from economy.progression.services import LEVEL_REACHED, TIER_REACHED, XP_GAINED
 from economy.progression.services.streaks import streak_step
-from economy.services.ledger import MINT, ledger_transfer, player_account, system_account
+from economy.services import MINT, ledger_transfer, player_account, system_account
 
 LEVEL_REWARD_SCOPE = "level_reward"
 
