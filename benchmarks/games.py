@@ -25,49 +25,27 @@ import json
 import os
 import secrets
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-from pathlib import Path
-from urllib.parse import urlparse, urlunparse
 
-import psycopg
+from common import (
+    PASSWORD,
+    ROOT,
+    database_url,
+    django_migrate,
+    drop_database,
+    funded_player,
+    recreate_database,
+    stop_process_group,
+    with_database,
+)
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 BENCH_DB = "casino_bench_games"
-PASSWORD = "bench horse battery staple"
 SPIN = {"bet_per_line": 1, "lines": 20}
-
-
-def database_url() -> str:
-    url = os.environ.get("DATABASE_URL", "")
-    if urlparse(url).scheme not in {"postgres", "postgresql", "pgsql"}:
-        sys.exit("benchmarks/games.py needs PostgreSQL: set DATABASE_URL=postgres://...")
-    return url
-
-
-def with_database(url: str, name: str) -> str:
-    return urlunparse(urlparse(url)._replace(path=f"/{name}"))
-
-
-def libpq(url: str) -> str:
-    return url.replace("pgsql://", "postgresql://").replace("postgres://", "postgresql://", 1)
-
-
-def recreate_database(admin_url: str) -> None:
-    with psycopg.connect(libpq(admin_url), autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {BENCH_DB}")
-
-
-def drop_database(admin_url: str) -> None:
-    with psycopg.connect(libpq(admin_url), autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
 
 
 def server_environment(bench_url: str, dispatch: str, var_dir: str) -> dict[str, str]:
@@ -94,37 +72,14 @@ def server_environment(bench_url: str, dispatch: str, var_dir: str) -> dict[str,
 
 def seed_players(env: dict[str, str], count: int) -> list[str]:
     """Migrate, create ``count`` players with plenty of coins; returns their emails."""
-    os.environ.update(env)
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    from datetime import date
-
-    from accounts.services import player_create
-    from economy.services import MINT, ledger_transfer, player_account, system_account
-    from games.services import game_configs_active, seed_pair_active
+    django_migrate(env)
+    from games.services import game_configs_active
 
     game_configs_active()  # version 1 of each game, as on a live site
     emails = []
     for number in range(count):
         email = f"bench{number}@example.com"
-        player = player_create(
-            email=email,
-            password=PASSWORD,
-            nickname=f"bench{number}",
-            date_of_birth=date(1990, 1, 1),
-        )
-        ledger_transfer(
-            source=system_account(code=MINT),
-            destination=player_account(player=player),
-            amount=10_000_000,
-            kind="MISSION_REWARD",
-            reference="benchmark funding",
-        )
-        seed_pair_active(player=player)
+        funded_player(email=email, nickname=f"bench{number}", coins=10_000_000)
         emails.append(email)
     from django.db import connections
 
@@ -156,17 +111,8 @@ def start_server(env: dict[str, str], port: int, workers: int) -> subprocess.Pop
                 return server
         except OSError:
             time.sleep(0.2)
-    stop_server(server)
+    stop_process_group(server)
     sys.exit("gunicorn did not answer /healthz within 30 s")
-
-
-def stop_server(server: subprocess.Popen) -> None:
-    if server.poll() is None:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
 
 
 def request(conn, method: str, path: str, body=None, token: str | None = None):
@@ -277,11 +223,11 @@ def main() -> None:
     )
     args = parser.parse_args()
 
-    admin_url = database_url()
+    admin_url = database_url("games.py")
     bench_url = with_database(admin_url, BENCH_DB)
     var_dir = tempfile.mkdtemp(prefix="casino-bench-")
     env = server_environment(bench_url, args.dispatch, var_dir)
-    recreate_database(admin_url)
+    recreate_database(admin_url, BENCH_DB)
     server = None
     worker = None
     try:
@@ -325,13 +271,13 @@ def main() -> None:
                 results[name] = (gathered + latencies, total + count, spent + elapsed)
         me = summary(results["me"][1], results["me"][2], results["me"][0])
         spin = summary(results["spin"][1], results["spin"][2], results["spin"][0])
-        stop_server(server)
+        stop_process_group(server)
         server = None
         pure = resolves_per_second(3.0)
         reconciled = reconcile_ok()
     finally:
         if server is not None:
-            stop_server(server)
+            stop_process_group(server)
         if worker is not None:
             worker.terminate()
             worker.wait(timeout=30)
@@ -339,7 +285,7 @@ def main() -> None:
         from django.db import connections
 
         connections.close_all()
-        drop_database(admin_url)
+        drop_database(admin_url, BENCH_DB)
 
     ratio = spin["per_second"] / me["per_second"]
     load_average = ", ".join(f"{value:.1f}" for value in os.getloadavg())

@@ -25,41 +25,18 @@ import sys
 import threading
 import time
 from datetime import UTC, datetime
-from pathlib import Path
-from urllib.parse import urlparse, urlunparse
 
 import psycopg
+from common import (
+    database_url,
+    django_migrate,
+    drop_database,
+    libpq,
+    recreate_database,
+    with_database,
+)
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 BENCH_DB = "casino_bench"
-
-
-def database_url() -> str:
-    url = os.environ.get("DATABASE_URL", "")
-    if urlparse(url).scheme not in {"postgres", "postgresql", "pgsql"}:
-        sys.exit("benchmarks/ledger.py needs PostgreSQL: set DATABASE_URL=postgres://...")
-    return url
-
-
-def with_database(url: str, name: str) -> str:
-    parsed = urlparse(url)
-    return urlunparse(parsed._replace(path=f"/{name}"))
-
-
-def libpq(url: str) -> str:
-    return url.replace("pgsql://", "postgresql://").replace("postgres://", "postgresql://", 1)
-
-
-def recreate_database(admin_url: str) -> None:
-    with psycopg.connect(libpq(admin_url), autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {BENCH_DB}")
-
-
-def drop_database(admin_url: str) -> None:
-    with psycopg.connect(libpq(admin_url), autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
 
 
 def setup_django(bench_url: str) -> None:
@@ -70,15 +47,10 @@ def setup_django(bench_url: str) -> None:
     os.environ["DEBUG"] = "false"
     os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
     os.environ.setdefault("LOG_LEVEL", "WARNING")
-    import django
-
-    django.setup()
+    django_migrate()
     from django.conf import settings
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
 
 
 def run_for(seconds: float, threads: int, work, setup=None) -> float:
@@ -203,9 +175,9 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3, help="alternations per scenario")
     args = parser.parse_args()
 
-    admin_url = database_url()
+    admin_url = database_url("ledger.py")
     bench_url = with_database(admin_url, BENCH_DB)
-    recreate_database(admin_url)
+    recreate_database(admin_url, BENCH_DB)
     try:
         setup_django(bench_url)
         return measure(args, bench_url)
@@ -213,7 +185,7 @@ def main() -> int:
         from django.db import connections
 
         connections.close_all()
-        drop_database(admin_url)
+        drop_database(admin_url, BENCH_DB)
 
 
 def measure(args, bench_url: str) -> int:

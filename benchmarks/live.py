@@ -41,7 +41,6 @@ import json
 import os
 import resource
 import secrets
-import signal
 import socket
 import statistics
 import subprocess
@@ -50,12 +49,19 @@ import time
 from pathlib import Path
 from urllib.parse import urlparse, urlunparse
 
-import psycopg
+from common import (
+    PASSWORD,
+    ROOT,
+    database_url,
+    django_migrate,
+    drop_database,
+    funded_player,
+    recreate_database,
+    stop_process_group,
+    with_database,
+)
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 BENCH_DB = "casino_bench_live"
-PASSWORD = "bench horse battery staple"
 TOPIC = "leaderboard.biggest_win.daily"
 SPIN = {"bet_per_line": 1, "lines": 20}
 
@@ -63,35 +69,9 @@ SPIN = {"bet_per_line": 1, "lines": 20}
 # --- services -------------------------------------------------------------------
 
 
-def database_url() -> str:
-    url = os.environ.get("DATABASE_URL", "")
-    if urlparse(url).scheme not in {"postgres", "postgresql", "pgsql"}:
-        sys.exit("benchmarks/live.py needs PostgreSQL: set DATABASE_URL=postgres://...")
-    return url
-
-
 def redis_url(number: int) -> str:
     base = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
     return urlunparse(urlparse(base)._replace(path=f"/{number}"))
-
-
-def with_database(url: str, name: str) -> str:
-    return urlunparse(urlparse(url)._replace(path=f"/{name}"))
-
-
-def libpq(url: str) -> str:
-    return url.replace("pgsql://", "postgresql://").replace("postgres://", "postgresql://", 1)
-
-
-def recreate_database(admin_url: str) -> None:
-    with psycopg.connect(libpq(admin_url), autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {BENCH_DB}")
-
-
-def drop_database(admin_url: str) -> None:
-    with psycopg.connect(libpq(admin_url), autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
 
 
 def flush_redis(url: str) -> None:
@@ -130,23 +110,13 @@ def server_environment(bench_url: str, bench_redis: str) -> dict[str, str]:
 
 def seed(env: dict[str, str], sockets: int, players: int, winners: int):
     """Migrate; socket users and their sessions; funded winners. Returns (cookies, emails)."""
-    os.environ.update(env)
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    from datetime import date
-
+    django_migrate(env)
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
     from django.db import connections
 
     from accounts.models import User
-    from accounts.services import player_create
-    from economy.services import MINT, ledger_transfer, player_account, system_account
-    from games.services import game_configs_active, seed_pair_active
+    from games.services import game_configs_active
 
     game_configs_active()
     watchers = []
@@ -167,20 +137,7 @@ def seed(env: dict[str, str], sockets: int, players: int, winners: int):
     emails = []
     for number in range(winners):
         email = f"winner{number}@bench.example"
-        player = player_create(
-            email=email,
-            password=PASSWORD,
-            nickname=f"winner{number}",
-            date_of_birth=date(1990, 1, 1),
-        )
-        ledger_transfer(
-            source=system_account(code=MINT),
-            destination=player_account(player=player),
-            amount=1_000_000,
-            kind="MISSION_REWARD",
-            reference="benchmark funding",
-        )
-        seed_pair_active(player=player)
+        funded_player(email=email, nickname=f"winner{number}", coins=1_000_000)
         emails.append(email)
     connections.close_all()
     return cookies, emails
@@ -217,18 +174,8 @@ def start_daphne(env: dict[str, str], application: str, port: int) -> subprocess
             return server
         except OSError:
             time.sleep(0.1)
-    stop(server)
+    stop_process_group(server)
     sys.exit(f"daphne {application} did not listen within 30 s")
-
-
-def stop(server: subprocess.Popen) -> None:
-    if server.poll() is None:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait(timeout=15)
 
 
 def rss_kib(pid: int) -> int:
@@ -447,11 +394,11 @@ def main() -> None:
             sys.exit(f"need {wanted} file descriptors, the hard limit is {hard}")
         resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
 
-    admin_url = database_url()
+    admin_url = database_url("live.py")
     bench_url = with_database(admin_url, BENCH_DB)
     bench_redis = redis_url(args.redis_db)
     env = server_environment(bench_url, bench_redis)
-    recreate_database(admin_url)
+    recreate_database(admin_url, BENCH_DB)
     flush_redis(bench_redis)
     servers: list[subprocess.Popen] = []
     try:
@@ -477,11 +424,11 @@ def main() -> None:
         )
     finally:
         for server in servers:
-            stop(server)
+            stop_process_group(server)
         from django.db import connections
 
         connections.close_all()
-        drop_database(admin_url)
+        drop_database(admin_url, BENCH_DB)
         flush_redis(bench_redis)
 
     load_average = ", ".join(f"{value:.1f}" for value in os.getloadavg())
