@@ -148,11 +148,10 @@ def _post(
     row = _update_player(account_id=account_id, player_id=player_id, delta=delta, floor=floor)
     if row is None:
         # Short of coins, unless this is a retry of a posting that already went through.
-        replay = (
-            _replay(drafts=drafts, account_id=account_id, player_id=player_id) if keyed else None
-        )
-        if replay is not None:
-            return replay
+        if keyed:
+            replay = _replay(drafts=drafts, account_id=account_id, player_id=player_id)
+            if replay is not None:
+                return replay
         raise _insufficient(account_id=account_id, player_id=player_id, needed=-floor)
     account_id, balance = row
 
@@ -342,8 +341,9 @@ def ledger_transfer(
     first transaction, and a different transfer under the same (scope, key)
     raises ``IdempotencyConflict``. The returned transaction carries
     ``player_balance`` (the player's balance right after it); the player
-    account object passed in gets its ``balance`` refreshed. ``at`` backdates
-    the transaction (a faucet claim records the moment it was decided).
+    account object passed in gets its ``balance`` refreshed. ``at`` is the
+    transaction's time (default now): a faucet claim passes its ``now``, so
+    the claim row and its transaction carry the same moment.
     """
     amount = amount_check(amount)
     kind = kind_check(kind)
