@@ -13,7 +13,7 @@ from economy.errors import (
     TransferNotAllowed,
     UnknownKind,
 )
-from economy.models import Account, Entry, LedgerKind
+from economy.models import Account, Entry, LedgerKind, LedgerTransaction
 from economy.selectors import player_balance, system_balance
 from economy.services import (
     MINT,
@@ -404,3 +404,17 @@ def test_escrow_pay_replays_a_repeated_key(player, fund):
 
     assert again.pk == first.pk
     assert player_balance(player=player) == 50
+
+
+def test_transfer_at_a_given_moment_stamps_the_transaction_and_its_entries(player, fund):
+    from datetime import UTC, datetime
+
+    fund(player, 10)
+    moment = datetime(2030, 5, 6, 7, 8, 9, tzinfo=UTC)
+
+    txn = spend(player, 3, at=moment)
+
+    stored = LedgerTransaction.objects.get(pk=txn.pk)
+    assert stored.created_at == moment
+    assert set(stored.entries.values_list("created_at", flat=True)) == {moment}
+    assert player_balance(player=player) == 7
