@@ -9,8 +9,11 @@ auto-signup would save the user without any form, skipping all three.
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.adapter import get_adapter as get_account_adapter
+from allauth.account.utils import get_login_redirect_url
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.db import transaction
 from django.urls import reverse
@@ -34,9 +37,15 @@ class AccountAdapter(DefaultAccountAdapter):
             source=source,
         )
 
-    def get_signup_redirect_url(self, request):
-        # Asked once, right after signup: reminders and news are opt-in.
-        return reverse("reminders-question")
+    def post_login(self, request, user, *, signup: bool, redirect_url, **kwargs):
+        if signup:
+            # Asked once, right after signup (reminders and news are opt-in),
+            # then on to wherever the player was going (an invite page, say).
+            after = get_login_redirect_url(request, redirect_url)
+            redirect_url = reverse("reminders-question")
+            if after != reverse("home"):
+                redirect_url += "?" + urlencode({"next": after})
+        return super().post_login(request, user, signup=signup, redirect_url=redirect_url, **kwargs)
 
     def login(self, request, user):
         super().login(request, user)

@@ -4,7 +4,8 @@ The external provider is not our code and the network is closed, so tests
 run allauth's real login and callback views against this server: discovery,
 the token exchange and userinfo are real HTTP calls. ``users`` maps the
 authorisation code a test hands to the callback to the claims the provider
-returns for it.
+returns for it. ``id_token`` signs claims with the server's own RSA key
+(published at ``/jwks``), for app clients that hand allauth an ID token.
 """
 
 from __future__ import annotations
@@ -12,14 +13,24 @@ from __future__ import annotations
 import json
 import secrets
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs
+
+import jwt
+from cryptography.hazmat.primitives.asymmetric import rsa
+from jwt.algorithms import RSAAlgorithm
+
+CLIENT_ID = "casino-club"
 
 
 class FakeOIDCProvider:
     def __init__(self) -> None:
         self.users: dict[str, dict] = {}
         self._tokens: dict[str, dict] = {}
+        self._key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        jwk = RSAAlgorithm.to_jwk(self._key.public_key(), as_dict=True)
+        self._jwks = {"keys": [{**jwk, "kid": "fake-1", "use": "sig", "alg": "RS256"}]}
         provider = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -48,6 +59,8 @@ class FakeOIDCProvider:
                             "token_endpoint_auth_methods_supported": ["client_secret_post"],
                         },
                     )
+                elif self.path == "/jwks":
+                    self.reply(200, provider._jwks)
                 elif self.path == "/userinfo":
                     token = self.headers.get("Authorization", "").removeprefix("Bearer ")
                     claims = provider._tokens.get(token)
@@ -78,6 +91,11 @@ class FakeOIDCProvider:
         self._server.shutdown()
         self._server.server_close()
 
+    def id_token(self, claims: dict) -> str:
+        now = int(time.time())
+        payload = {"iss": self.url, "aud": CLIENT_ID, "iat": now, "exp": now + 300, **claims}
+        return jwt.encode(payload, self._key, algorithm="RS256", headers={"kid": "fake-1"})
+
     def settings(self) -> dict:
         """``SOCIALACCOUNT_PROVIDERS`` for this server (an app in settings, no database row)."""
         return {
@@ -86,7 +104,7 @@ class FakeOIDCProvider:
                     {
                         "provider_id": "fakeid",
                         "name": "Fake ID",
-                        "client_id": "casino-club",
+                        "client_id": CLIENT_ID,
                         "secret": "not-a-real-secret",
                         "settings": {"server_url": self.url, "fetch_userinfo": True},
                     }

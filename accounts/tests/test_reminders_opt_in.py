@@ -208,3 +208,21 @@ def test_the_question_is_asked_in_korean(client, player):
     assert "네, 보내 주세요" in html
     assert 'href="/notifications/#settings"' in html
     assert "May we send you" not in html
+
+
+def test_after_the_question_the_player_goes_where_they_were_going(client):
+    signed_up = client.post(
+        "/accounts/signup/?next=/join/ABCD2345/",
+        {
+            "email": "hal@example.com",
+            "password1": "an unguessable passphrase 42",
+            "nickname": "Hal",
+            "date_of_birth": "1990-01-01",
+        },
+    )
+    assert signed_up["Location"] == f"{QUESTION}?next=%2Fjoin%2FABCD2345%2F"
+
+    page = client.get(signed_up["Location"])
+    assert b'name="next" value="/join/ABCD2345/"' in page.content
+    answered = client.post(QUESTION, {"answer": "no", "next": "/join/ABCD2345/"})
+    assert answered["Location"] == "/join/ABCD2345/"

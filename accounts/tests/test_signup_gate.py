@@ -173,6 +173,62 @@ def test_two_social_players_never_collide_on_nickname(
     assert [joined(player) for player in players] == [["social"], ["social"]]
 
 
+APP_PROVIDER_TOKEN = "/_allauth/app/v1/auth/provider/token"
+APP_PROVIDER_SIGNUP = "/_allauth/app/v1/auth/provider/signup"
+
+
+def app_arrives_with_id_token(client, provider, claims: dict) -> str:
+    """An app signs in with the provider's SDK and hands allauth the ID token."""
+    response = client.post(
+        APP_PROVIDER_TOKEN,
+        {
+            "provider": "fakeid",
+            "process": "login",
+            "token": {"client_id": "casino-club", "id_token": provider.id_token(claims)},
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 401, response.json()
+    pending = [flow for flow in response.json()["data"]["flows"] if flow.get("is_pending")]
+    assert [flow["id"] for flow in pending] == ["provider_signup"]
+    return response.json()["meta"]["session_token"]
+
+
+def test_app_social_signup_needs_the_completion_step_and_checks_age(
+    client, provider, django_capture_on_commit_callbacks
+):
+    session = app_arrives_with_id_token(client, provider, claims("s9", "app@example.com"))
+    assert User.objects.count() == 0
+
+    refused = client.post(
+        APP_PROVIDER_SIGNUP,
+        {"email": "app@example.com", "nickname": "Appy", "date_of_birth": a_child_born()},
+        content_type="application/json",
+        HTTP_X_SESSION_TOKEN=session,
+    )
+    assert refused.status_code == 400
+    errors = refused.json()["errors"]
+    assert {"param": "date_of_birth", "message": TOO_YOUNG} in [
+        {"param": error.get("param"), "message": error["message"]} for error in errors
+    ]
+    nothing_created()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        done = client.post(
+            APP_PROVIDER_SIGNUP,
+            {"email": "app@example.com", "nickname": "Appy", "date_of_birth": "1990-01-01"},
+            content_type="application/json",
+            HTTP_X_SESSION_TOKEN=session,
+        )
+
+    assert done.status_code == 200, done.json()
+    assert done.json()["meta"]["access_token"]
+    appy = User.objects.get(nickname="Appy")
+    assert SocialAccount.objects.get(user=appy).uid == "s9"
+    assert joined(appy) == ["social"]
+    assert player_balance(player=appy) == 1000
+
+
 def test_the_social_adapter_refuses_to_save_a_player_without_the_form(rf, provider):
     from allauth.socialaccount.adapter import get_adapter
 
