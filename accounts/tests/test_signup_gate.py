@@ -413,3 +413,36 @@ def test_staff_from_createsuperuser_need_no_birth_date(db):
 
     assert staff.date_of_birth is None
     assert not Action.objects.filter(player=staff).exists()
+
+
+@pytest.mark.postgres
+def test_the_migration_parks_players_who_joined_without_the_gate(player):
+    """Rows from before the gate (no birth date, or no nickname) are deactivated
+    so the constraint can hold; staff and complete players are left alone."""
+    import importlib
+
+    from django.apps import apps
+    from django.db import connection
+
+    migration = importlib.import_module("accounts.migrations.0007_signup_gate_and_opt_in")
+    constraint = next(
+        c for c in User._meta.constraints if c.name == "user_player_has_nickname_and_birth_date"
+    )
+    # PostgreSQL DDL is transactional: the test's rollback restores the constraint.
+    with connection.schema_editor() as editor:
+        editor.remove_constraint(User, constraint)
+    no_birth_date = User.objects.create(email="old@example.com", nickname="Old")
+    no_nickname = User.objects.create(email="blank@example.com", date_of_birth=date(1990, 1, 1))
+    staff = User.objects.create(email="ops@example.com", nickname="Ops", is_staff=True)
+
+    migration.park_players_without_the_gate(apps, None)
+    with connection.schema_editor() as editor:
+        editor.add_constraint(User, constraint)
+
+    active = dict(User.objects.values_list("email", "is_active"))
+    assert active == {
+        player.email: True,
+        no_birth_date.email: False,
+        no_nickname.email: False,
+        staff.email: True,
+    }
