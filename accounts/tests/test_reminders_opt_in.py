@@ -132,6 +132,7 @@ def test_the_settings_page_changes_the_answer(client, player):
     client.post("/notifications/", {"action": "preferences", "marketing_opt_in": "on"})
     assert opted_in(player) is True
     assert reminders_sent() == 1
+    assert client.get(QUESTION)["Location"] == "/"  # answered there: not asked again
 
     client.post("/notifications/", {"action": "preferences"})
     assert opted_in(player) is False
