@@ -1,26 +1,72 @@
+"""The one place allauth is customised.
+
+Every allauth signup (the page, the headless API, a social sign-up's
+completion form) ends in ``accounts.services.player_register``: nickname,
+age gate and the ``PLAYER_JOINED`` action (wallet and grant) in one
+transaction. A social sign-up never completes on its own: allauth's
+auto-signup would save the user without any form, skipping all three.
+"""
+
 from __future__ import annotations
 
-from allauth.account.adapter import DefaultAccountAdapter
-from django.db import transaction
+from urllib.parse import urlencode
 
-from accounts.services import player_joined, player_logged_in
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.adapter import get_adapter as get_account_adapter
+from allauth.account.utils import get_login_redirect_url
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from django.db import transaction
+from django.urls import reverse
+
+from accounts.services import player_logged_in, player_register
 
 
 class AccountAdapter(DefaultAccountAdapter):
-    """The one place allauth is customised: signup stores our extra fields."""
-
     def save_user(self, request, user, form, commit=True):
-        data = form.cleaned_data
-        user.nickname = data["nickname"]
-        user.date_of_birth = data["date_of_birth"]
+        user = super().save_user(request, user, form, commit=False)
         if not commit:
-            return super().save_user(request, user, form, commit=False)
-        with transaction.atomic():
-            user = super().save_user(request, user, form, commit=True)
-            player_joined(player=user, source="signup")
-        return user
+            data = form.cleaned_data
+            user.nickname = data["nickname"]
+            user.date_of_birth = data["date_of_birth"]
+            return user
+        source = "social" if getattr(form, "sociallogin", None) else "signup"
+        return player_register(
+            user=user,
+            nickname=form.cleaned_data["nickname"],
+            date_of_birth=form.cleaned_data["date_of_birth"],
+            source=source,
+        )
+
+    def post_login(self, request, user, *, signup: bool, redirect_url, **kwargs):
+        if signup:
+            # Asked once, right after signup (reminders and news are opt-in),
+            # then on to wherever the player was going (an invite page, say).
+            after = get_login_redirect_url(request, redirect_url)
+            redirect_url = reverse("reminders-question")
+            if after != reverse("home"):
+                redirect_url += "?" + urlencode({"next": after})
+        return super().post_login(request, user, signup=signup, redirect_url=redirect_url, **kwargs)
 
     def login(self, request, user):
         super().login(request, user)
         # Missions count days with a login ("log in on N days"), pages and apps alike.
         player_logged_in(player=user)
+
+
+class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    def is_auto_signup_allowed(self, request, sociallogin) -> bool:
+        # Always show the completion form (nickname, date of birth): a
+        # provider tells us neither, and never that the player is old enough.
+        return False
+
+    def save_user(self, request, sociallogin, form=None):
+        if form is None:
+            raise ValueError("A social sign-up must go through the completion form.")
+        user = sociallogin.user
+        user.set_unusable_password()
+        # One transaction: the player, their PLAYER_JOINED and the social
+        # account link are saved together or not at all.
+        with transaction.atomic():
+            get_account_adapter(request).save_user(request, user, form)
+            sociallogin.save(request)
+        return user

@@ -2,8 +2,10 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms import PlayerCreationForm
 from accounts.models import Action, Broadcast, JobStatus, Notification, User
 from accounts.notifications import broadcast_schedule
+from accounts.services import player_register
 
 
 @admin.register(User)
@@ -19,15 +21,34 @@ class UserAdmin(BaseUserAdmin):
         (_("Access"), {"fields": ["is_active", "is_staff", "is_superuser", "groups"]}),
         (_("Dates"), {"fields": ["created_at", "last_login"]}),
     ]
+    # Adding a user adds a player, the way signup does (see PlayerCreationForm).
+    add_form = PlayerCreationForm
     add_fieldsets = [
         (
             None,
             {
                 "classes": ["wide"],
-                "fields": ["email", "nickname", "password1", "password2"],
+                "fields": [
+                    "email",
+                    "nickname",
+                    "date_of_birth",
+                    "usable_password",
+                    "password1",
+                    "password2",
+                ],
             },
         )
     ]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        player_register(
+            user=obj,
+            nickname=form.cleaned_data["nickname"],
+            date_of_birth=form.cleaned_data["date_of_birth"],
+            source="admin",
+        )
 
 
 @admin.register(Action)

@@ -265,7 +265,10 @@ class QuietHoursSerializer(serializers.Serializer):
 
 
 class NotificationPreferencesView(APIView):
-    """Which kinds the caller gets, email on/off, and quiet hours (their time zone)."""
+    """Which kinds the caller gets, email on/off, quiet hours (their time zone),
+    and whether they want reminders and news (``marketing_opt_in``, off until
+    they say yes). ``marketing_asked`` is false until the player has been asked
+    once; an app asks after signup and sends the answer with ``PUT``."""
 
     class PreferencesSerializer(serializers.Serializer):
         muted_kinds = serializers.ListField(
@@ -280,6 +283,11 @@ class NotificationPreferencesView(APIView):
         )
         email_enabled = StrictBooleanField()
         quiet_hours = QuietHoursSerializer(allow_null=True, required=False)
+        marketing_opt_in = StrictBooleanField(
+            required=False,
+            help_text="Inactivity reminders and event news; omitted means unchanged.",
+        )
+        marketing_asked = serializers.BooleanField(read_only=True)
 
         def to_representation(self, preference):
             hours = None
@@ -290,6 +298,8 @@ class NotificationPreferencesView(APIView):
                     "muted_kinds": preference.muted_kinds,
                     "email_enabled": preference.email_enabled,
                     "quiet_hours": hours,
+                    "marketing_opt_in": preference.marketing_opt_in,
+                    "marketing_asked": preference.marketing_asked_at is not None,
                 }
             )
 
@@ -309,6 +319,7 @@ class NotificationPreferencesView(APIView):
             email_enabled=data["email_enabled"],
             quiet_start=(data.get("quiet_hours") or {}).get("start"),
             quiet_end=(data.get("quiet_hours") or {}).get("end"),
+            marketing_opt_in=data.get("marketing_opt_in"),
         )
         return Response(self.PreferencesSerializer(preference).data)
 

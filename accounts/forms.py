@@ -4,7 +4,7 @@ from datetime import date
 
 from django import forms
 from django.conf import settings
-from django.utils import timezone
+from django.contrib.auth.forms import AdminUserCreationForm
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import (
@@ -14,6 +14,8 @@ from accounts.models import (
     nickname_validator,
     time_zone_choices,
 )
+from accounts.services import date_of_birth_check
+from casino_club.errors import DomainError
 
 # Names that mean something else on the site: leaderboards show opted-out
 # players as "Anonymous", so nobody may call themselves that.
@@ -25,13 +27,35 @@ def check_not_reserved(nickname: str) -> None:
         raise forms.ValidationError(_("That nickname is reserved."), code="nickname_taken")
 
 
-def age_on(born: date, today: date) -> int:
-    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+def check_nickname_free(nickname: str, *, exclude_pk: int | None = None) -> None:
+    check_not_reserved(nickname)
+    taken = User.objects.filter(nickname__iexact=nickname)
+    if exclude_pk is not None:
+        taken = taken.exclude(pk=exclude_pk)
+    if taken.exists():
+        raise forms.ValidationError(_("That nickname is taken."), code="nickname_taken")
+
+
+def check_date_of_birth(born: date) -> date:
+    """The service's age gate as a form error (same rule, same message)."""
+    try:
+        return date_of_birth_check(born=born)
+    except DomainError as error:
+        raise forms.ValidationError(error.message, code=error.code) from error
+
+
+def birth_date_field() -> forms.DateField:
+    return forms.DateField(
+        label=_("Date of birth"),
+        widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}),
+        help_text=_("You must be at least %(age)s to play.") % {"age": settings.SITE_MIN_AGE},
+    )
 
 
 class SignupForm(forms.Form):
-    """Extra signup fields; allauth mixes this into both the page form and the
-    headless JSON input, so the same rules hold for browsers and app clients."""
+    """Extra signup fields; allauth mixes this into the page form, the headless
+    JSON input and the social sign-up's completion form, so the same rules
+    hold for browsers, app clients and players arriving from a provider."""
 
     nickname = forms.CharField(
         label=_("Nickname"),
@@ -41,34 +65,42 @@ class SignupForm(forms.Form):
         help_text=_("Shown to other players. 2 to 24 letters, digits, - or _."),
         widget=forms.TextInput(attrs={"autocomplete": "nickname"}),
     )
-    date_of_birth = forms.DateField(
-        label=_("Date of birth"),
-        widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}),
-        help_text=_("You must be at least %(age)s to play.") % {"age": settings.SITE_MIN_AGE},
-    )
+    date_of_birth = birth_date_field()
 
     def clean_nickname(self) -> str:
         nickname = self.cleaned_data["nickname"]
-        check_not_reserved(nickname)
-        if User.objects.filter(nickname__iexact=nickname).exists():
-            raise forms.ValidationError(_("That nickname is taken."), code="nickname_taken")
+        check_nickname_free(nickname)
         return nickname
 
     def clean_date_of_birth(self) -> date:
-        born = self.cleaned_data["date_of_birth"]
-        today = timezone.localdate()
-        if born > today or born.year < 1900:
-            raise forms.ValidationError(_("Enter a real date of birth."), code="invalid_date")
-        if age_on(born, today) < settings.SITE_MIN_AGE:
-            raise forms.ValidationError(
-                _("You must be at least %(age)s years old to join.")
-                % {"age": settings.SITE_MIN_AGE},
-                code="too_young",
-            )
-        return born
+        return check_date_of_birth(self.cleaned_data["date_of_birth"])
 
     def signup(self, request, user) -> None:
-        """Fields are set in the adapter's ``save_user``, before the first save."""
+        """Fields are saved in the adapter's ``save_user`` (``player_register``)."""
+
+
+class PlayerCreationForm(AdminUserCreationForm):
+    """The admin's "add user" form: a moderator adds a player the way signup
+    does (nickname, checked date of birth, wallet via ``player_register``).
+    Staff rights are granted afterwards on the change form."""
+
+    nickname = SignupForm.base_fields["nickname"]
+    date_of_birth = birth_date_field()
+
+    class Meta:
+        model = User
+        fields = ("email", "nickname", "date_of_birth")
+
+    def clean_email(self) -> str:
+        return User.objects.normalize_email(self.cleaned_data["email"]).lower()
+
+    def clean_nickname(self) -> str:
+        nickname = self.cleaned_data["nickname"]
+        check_nickname_free(nickname)
+        return nickname
+
+    def clean_date_of_birth(self) -> date:
+        return check_date_of_birth(self.cleaned_data["date_of_birth"])
 
 
 class PreferencesForm(forms.ModelForm):
@@ -80,10 +112,7 @@ class PreferencesForm(forms.ModelForm):
 
     def clean_nickname(self) -> str:
         nickname = self.cleaned_data["nickname"]
-        check_not_reserved(nickname)
-        taken = User.objects.filter(nickname__iexact=nickname).exclude(pk=self.instance.pk)
-        if taken.exists():
-            raise forms.ValidationError(_("That nickname is taken."), code="nickname_taken")
+        check_nickname_free(nickname, exclude_pk=self.instance.pk)
         return nickname
 
 
@@ -97,6 +126,14 @@ class NotificationPreferencesForm(forms.Form):
         ],
     )
     email_enabled = forms.BooleanField(label=_("Also send notifications by email"), required=False)
+    marketing_opt_in = forms.BooleanField(
+        label=_("Send me reminders and news"),
+        required=False,
+        help_text=_(
+            "An occasional reminder when you have been away, and news about limited-time "
+            "events. Rewards you earn and messages from moderators always arrive."
+        ),
+    )
     quiet_start = forms.TimeField(
         label=_("Quiet hours start"),
         required=False,

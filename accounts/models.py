@@ -84,6 +84,21 @@ class User(AbstractBaseUser, PermissionsMixin):
     class Meta:
         constraints = [
             models.UniqueConstraint(Lower("nickname"), name="user_nickname_unique_ci"),
+            # The age gate in the database: an active player always has a
+            # nickname and a date of birth, whichever interface created them
+            # (accounts.services.player_register checks the age itself). Staff
+            # made with createsuperuser are exempt; so are deactivated rows,
+            # which is where migration 0007 parks players who joined before
+            # the gate (they cannot sign in until a moderator completes them).
+            models.CheckConstraint(
+                condition=(
+                    models.Q(is_staff=True)
+                    | models.Q(is_active=False)
+                    | (models.Q(date_of_birth__isnull=False) & ~models.Q(nickname=""))
+                ),
+                name="user_player_has_nickname_and_birth_date",
+                violation_error_message=_("A player needs a nickname and a date of birth."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -173,6 +188,12 @@ class NotificationKind(models.TextChoices):
 # Kinds a player cannot switch off: moderators must be able to reach everyone.
 ALWAYS_DELIVERED = {NotificationKind.MODERATOR_MESSAGE}
 
+# Re-engagement and marketing: sent only to players who said yes
+# (``NotificationPreference.marketing_opt_in``, off by default). Everything
+# else is a service notification about the player's own play (rewards earned,
+# levels, missions, invites, the pass) and stays on unless muted.
+OPT_IN_KINDS = {NotificationKind.INACTIVITY_REMINDER, NotificationKind.EVENT_STARTED}
+
 
 class Notification(models.Model):
     """One in-app notification (the original design's ``notifications``).
@@ -224,6 +245,13 @@ class NotificationPreference(models.Model):
     email_enabled = models.BooleanField(default=False)
     quiet_start = models.TimeField(null=True, blank=True)
     quiet_end = models.TimeField(null=True, blank=True)
+    marketing_opt_in = models.BooleanField(
+        _("reminders and news"),
+        default=False,
+        help_text=_("Reminders when you have been away and news about limited-time events."),
+    )
+    # When the player was asked (once, after signup); the answer may change later.
+    marketing_asked_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"preferences of {self.player_id}"

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from accounts.live import SITE_GROUP, push_to_group, push_to_player
 from accounts.models import (
     ALWAYS_DELIVERED,
+    OPT_IN_KINDS,
     Audience,
     Broadcast,
     Notification,
@@ -58,7 +59,8 @@ class InvalidBroadcast(DomainError):
 
 
 def preference_get(*, player: User) -> NotificationPreference:
-    """The player's preferences, or unsaved defaults (all kinds, no email)."""
+    """The player's preferences, or unsaved defaults (all service kinds, no
+    reminders or news, no email)."""
     try:
         return player.notification_preference
     except NotificationPreference.DoesNotExist:
@@ -135,12 +137,15 @@ def notification_send(
     """Create a notification, delivering it now or at ``deliver_at``.
 
     Returns None when the player muted this kind (moderator messages cannot
-    be muted). Delivery pushes live and queues an email after commit.
+    be muted) or when it is a re-engagement or marketing kind and the player
+    has not opted in. Delivery pushes live and queues an email after commit.
     """
     if kind not in NotificationKind.values:
         raise ValueError(f"unknown notification kind {kind!r}")
     preference = preference_get(player=player)
     if kind in preference.muted_kinds and kind not in ALWAYS_DELIVERED:
+        return None
+    if kind in OPT_IN_KINDS and not preference.marketing_opt_in:
         return None
     now = timezone.now()
     deliver_at = deliver_at or now
@@ -219,7 +224,9 @@ def preferences_update(
     email_enabled: bool,
     quiet_start: time | None,
     quiet_end: time | None,
+    marketing_opt_in: bool | None = None,
 ) -> NotificationPreference:
+    """Save the player's preferences; ``marketing_opt_in=None`` leaves that answer as it was."""
     unknown = [kind for kind in muted_kinds if kind not in NotificationKind.values]
     if unknown:
         raise InvalidPreferences(fields={"muted_kinds": [f"Unknown kind: {unknown[0]}"]})
@@ -230,15 +237,52 @@ def preferences_update(
         raise InvalidPreferences(
             fields={"quiet_end": ["Give both the start and the end of quiet hours, or neither."]}
         )
-    preference, _created = NotificationPreference.objects.update_or_create(
-        player=player,
-        defaults={
-            "muted_kinds": sorted(set(muted_kinds)),
-            "email_enabled": email_enabled,
-            "quiet_start": quiet_start,
-            "quiet_end": quiet_end,
-        },
-    )
+    defaults = {
+        "muted_kinds": sorted(set(muted_kinds)),
+        "email_enabled": email_enabled,
+        "quiet_start": quiet_start,
+        "quiet_end": quiet_end,
+    }
+    with transaction.atomic():
+        preference, _created = NotificationPreference.objects.select_for_update().get_or_create(
+            player=player, defaults=defaults
+        )
+        for field, value in defaults.items():
+            setattr(preference, field, value)
+        if marketing_opt_in is not None:
+            preference.marketing_opt_in = marketing_opt_in
+            # Choosing in the settings answers the question after signup too.
+            preference.marketing_asked_at = preference.marketing_asked_at or timezone.now()
+        preference.save()
+    return preference
+
+
+def marketing_question_ask(*, player: User) -> bool:
+    """Note that the reminders question is being shown; True only the first time.
+
+    The question is asked once: whoever is shown it (or answers it in the
+    settings) is not asked again. Not answering leaves reminders off.
+    """
+    with transaction.atomic():
+        preference, _created = NotificationPreference.objects.select_for_update().get_or_create(
+            player=player
+        )
+        if preference.marketing_asked_at is not None:
+            return False
+        preference.marketing_asked_at = timezone.now()
+        preference.save(update_fields=["marketing_asked_at"])
+    return True
+
+
+def marketing_answer(*, player: User, opt_in: bool) -> NotificationPreference:
+    """Record the player's answer to "reminders and news?" (changeable later)."""
+    with transaction.atomic():
+        preference, _created = NotificationPreference.objects.select_for_update().get_or_create(
+            player=player
+        )
+        preference.marketing_opt_in = opt_in
+        preference.marketing_asked_at = preference.marketing_asked_at or timezone.now()
+        preference.save(update_fields=["marketing_opt_in", "marketing_asked_at"])
     return preference
 
 
@@ -318,8 +362,9 @@ def broadcasts_send_due(*, now: datetime | None = None) -> int:
 def inactivity_reminders_send(*, now: datetime | None = None, days: int = INACTIVITY_DAYS) -> int:
     """Remind players who were active before but not in the last ``days`` days.
 
-    At most one reminder per period, never inside the player's quiet hours
-    (they get it on a later hourly run), never to players who muted it.
+    Only players who opted in to reminders and news; at most one reminder per
+    period, never inside the player's quiet hours (they get it on a later
+    hourly run), never to players who muted it.
     """
     now = now or timezone.now()
     cutoff = now - timedelta(days=days)
@@ -327,7 +372,7 @@ def inactivity_reminders_send(*, now: datetime | None = None, days: int = INACTI
         kind=NotificationKind.INACTIVITY_REMINDER, created_at__gte=cutoff
     ).values("player_id")
     candidates = (
-        User.objects.filter(is_active=True)
+        User.objects.filter(is_active=True, notification_preference__marketing_opt_in=True)
         .annotate(last_action=Max("actions__created_at"))
         .filter(last_action__lt=cutoff)
         .exclude(pk__in=reminded_recently)

@@ -1,20 +1,87 @@
-"""Writes about players: registration and job bookkeeping."""
+"""Writes about players: registration and job bookkeeping.
+
+Every way into the site (the signup page, allauth's headless signup, a social
+sign-up's completion form, the admin's add form, demo data and tests) ends in
+``player_register``: it checks the age gate, saves the player and records
+``PLAYER_JOINED`` (the economy opens the wallet with the signup grant from it),
+all in one transaction. Forms check the same rules first to show field errors;
+the service checks them again so no interface can skip them.
+"""
 
 from __future__ import annotations
 
+from datetime import date
+
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.actions import action_record
 from accounts.models import JobStatus, User
+from casino_club.errors import DomainError
 
 PLAYER_JOINED = "PLAYER_JOINED"
 LOGGED_IN = "LOGGED_IN"
 
 
+class InvalidDateOfBirth(DomainError):
+    code = "invalid_date"
+    default_message = "Enter a real date of birth."
+
+
+class TooYoung(DomainError):
+    code = "too_young"
+    status = 403
+    default_message = "You are too young to join."
+
+
+class MissingNickname(DomainError):
+    code = "invalid_nickname"
+    default_message = "A nickname is required."
+
+
+def age_on(born: date, today: date) -> int:
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+def date_of_birth_check(*, born: date | None, today: date | None = None) -> date:
+    """The age gate: a real date, at least ``SITE_MIN_AGE`` years ago."""
+    today = today or timezone.localdate()
+    if born is None or born > today or born.year < 1900:
+        raise InvalidDateOfBirth(_("Enter a real date of birth."))
+    if age_on(born, today) < settings.SITE_MIN_AGE:
+        raise TooYoung(
+            _("You must be at least %(age)s years old to join.") % {"age": settings.SITE_MIN_AGE}
+        )
+    return born
+
+
 def player_joined(*, player: User, source: str) -> None:
     """Record that a new player exists; the economy opens their wallet from it."""
     action_record(player=player, type=PLAYER_JOINED, metadata={"source": source})
+
+
+@transaction.atomic
+def player_register(*, user: User, nickname: str, date_of_birth: date | None, source: str) -> User:
+    """Save a new, unsaved ``user`` as a player and record ``PLAYER_JOINED``.
+
+    ``user`` comes from whichever interface collected the rest (allauth's
+    forms, the admin's add form, ``player_create``); this is the one place a
+    player is born, so nickname, age gate and wallet cannot be skipped.
+    """
+    if user.pk is not None:
+        raise ValueError("player_register takes a new, unsaved user")
+    if not (nickname or "").strip():
+        raise MissingNickname()
+    user.nickname = nickname
+    user.date_of_birth = date_of_birth_check(born=date_of_birth)
+    if user.email:
+        user.email = User.objects.normalize_email(user.email).lower()
+    user.full_clean(exclude=["password"])
+    user.save()
+    player_joined(player=user, source=source)
+    return user
 
 
 def player_logged_in(*, player: User) -> None:
@@ -23,20 +90,21 @@ def player_logged_in(*, player: User) -> None:
         action_record(player=player, type=LOGGED_IN)
 
 
-@transaction.atomic
 def player_create(
-    *, email: str, password: str, nickname: str, date_of_birth=None, is_staff: bool = False
+    *,
+    email: str,
+    password: str,
+    nickname: str,
+    date_of_birth: date,
+    is_staff: bool = False,
+    source: str = "service",
 ) -> User:
     """Create a player outside allauth (demo data, tests, benchmarks)."""
-    user = User.objects.create_user(
-        email=email,
-        password=password,
-        nickname=nickname,
-        date_of_birth=date_of_birth,
-        is_staff=is_staff,
-    )
-    player_joined(player=user, source="service")
-    return user
+    if not email:
+        raise ValueError("An email address is required.")
+    user = User(email=email, is_staff=is_staff)
+    user.set_password(password)
+    return player_register(user=user, nickname=nickname, date_of_birth=date_of_birth, source=source)
 
 
 def job_status_record(*, name: str, ok: bool = True, detail: dict | None = None) -> JobStatus:

@@ -3,6 +3,8 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from accounts import notifications, profile
@@ -60,7 +62,31 @@ def notifications_page(request):
                 "email_enabled": preference.email_enabled,
                 "quiet_start": preference.quiet_start,
                 "quiet_end": preference.quiet_end,
+                "marketing_opt_in": preference.marketing_opt_in,
             }
         )
     items = list(notifications.notifications_for(player=player)[:50])
     return render(request, "accounts/notifications.html", {"items": items, "form": form})
+
+
+@login_required
+def reminders_question(request):
+    """Asked once, after signup: may we send reminders and news? (Off unless yes.)"""
+    player = request.user
+    after = request.GET.get("next") or request.POST.get("next") or reverse("home")
+    if not url_has_allowed_host_and_scheme(after, allowed_hosts={request.get_host()}):
+        after = reverse("home")
+    if request.method == "POST":
+        answer = request.POST.get("answer")
+        if answer not in {"yes", "no"}:
+            messages.error(request, _("Choose yes or no."))
+            return render(request, "accounts/reminders_question.html", {"next": after})
+        notifications.marketing_answer(player=player, opt_in=answer == "yes")
+        if answer == "yes":
+            messages.success(request, _("We will send you reminders and news."))
+        else:
+            messages.success(request, _("No reminders or news. You can change this any time."))
+        return redirect(after)
+    if not notifications.marketing_question_ask(player=player):
+        return redirect(after)
+    return render(request, "accounts/reminders_question.html", {"next": after})

@@ -24,7 +24,7 @@ import secrets
 import sys
 import threading
 import time
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import psycopg
 from common import (
@@ -206,7 +206,12 @@ def measure(args, bench_url: str) -> int:
 
     rich = 10**12
     players = [
-        player_create(email=f"bench{n}@example.com", password="x", nickname=f"bench{n}")
+        player_create(
+            email=f"bench{n}@example.com",
+            password="x",
+            nickname=f"bench{n}",
+            date_of_birth=date(1990, 1, 1),
+        )
         for n in range(args.players + 1)
     ]
     mint, sink = system_account(code=MINT), system_account(code=SHOP_SINK)

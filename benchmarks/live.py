@@ -46,6 +46,7 @@ import statistics
 import subprocess
 import sys
 import time
+from datetime import date
 from pathlib import Path
 from urllib.parse import urlparse, urlunparse
 
@@ -121,7 +122,11 @@ def seed(env: dict[str, str], sockets: int, players: int, winners: int):
     game_configs_active()
     watchers = []
     for number in range(players):
-        user = User(email=f"watcher{number}@bench.example", nickname=f"watcher{number}")
+        user = User(
+            email=f"watcher{number}@bench.example",
+            nickname=f"watcher{number}",
+            date_of_birth=date(1990, 1, 1),
+        )
         user.set_unusable_password()
         watchers.append(user)
     watchers = User.objects.bulk_create(watchers)

@@ -47,6 +47,9 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.socialaccount",
+    # Any OpenID Connect server (configure it in SOCIALACCOUNT_PROVIDERS);
+    # without a configured app it offers nothing.
+    "allauth.socialaccount.providers.openid_connect",
     "allauth.mfa",
     "allauth.headless",
     "accounts",
@@ -227,6 +230,10 @@ MFA_PASSKEY_LOGIN_ENABLED = False
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 MFA_TOTP_ISSUER = "Casino Club"
 SOCIALACCOUNT_PROVIDERS: dict = {}
+# A social sign-up always goes through the completion form (nickname, date of
+# birth): the adapter refuses auto-signup too, this states it for operators.
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_ADAPTER = "accounts.adapters.SocialAccountAdapter"
 
 HEADLESS_CLIENTS = ("app", "browser")
 HEADLESS_TOKEN_STRATEGY = "allauth.headless.tokens.strategies.jwt.JWTTokenStrategy"  # noqa: S105

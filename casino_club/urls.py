@@ -24,6 +24,7 @@ urlpatterns = [
     path("", account_views.home, name="home"),
     path("profile/", account_views.profile_page, name="profile"),
     path("notifications/", account_views.notifications_page, name="notifications"),
+    path("welcome/reminders/", account_views.reminders_question, name="reminders-question"),
     # Before "games/": its "<slug>/" pattern would otherwise take "live-rps/".
     path("games/live-rps/", include("games.live.urls")),
     path("games/", include("games.urls")),

@@ -18,6 +18,14 @@ def test_new_player_signs_up_and_sees_their_nickname(live_server):
         page.get_by_label("Password").fill("an unguessable passphrase 42")
         page.get_by_role("button", name="Sign Up").click()
 
+        # Asked once, plainly: reminders and news are off unless she says yes.
+        page.wait_for_url(f"{live_server.url}/welcome/reminders/")
+        question = page.get_by_role("heading", name="May we send you reminders and news?")
+        assert question.is_visible()
+        page.screenshot(path="test-artifacts/signup-reminders-question.png", full_page=True)
+        page.get_by_role("button", name="Yes, send them").focus()
+        page.keyboard.press("Enter")
+
         page.wait_for_url(f"{live_server.url}/")
         assert page.get_by_test_id("nav-nickname").inner_text() == "Erin"
         assert "Welcome back, Erin" in page.locator("h1").inner_text()
@@ -25,4 +33,5 @@ def test_new_player_signs_up_and_sees_their_nickname(live_server):
 
     from accounts.models import User
 
-    assert User.objects.filter(email="erin@example.com", nickname="Erin").exists()
+    erin = User.objects.get(email="erin@example.com", nickname="Erin")
+    assert erin.notification_preference.marketing_opt_in is True

@@ -105,6 +105,7 @@ def test_preferences_api_validates_and_changes_nothing_on_error(player_client, p
         {**good, "email_enabled": "sometimes"},
         {**good, "email_enabled": 1},
         {**good, "quiet_hours": {"start": "25:00", "end": "07:00"}},
+        {**good, "marketing_opt_in": "yes"},
     ):
         response = player_client.put("/api/notifications/preferences", bad, format="json")
         assert response.status_code == 400, bad
@@ -114,6 +115,8 @@ def test_preferences_api_validates_and_changes_nothing_on_error(player_client, p
         "muted_kinds": ["LEVEL_UP"],
         "email_enabled": True,
         "quiet_hours": {"start": "22:00", "end": "07:30"},
+        "marketing_opt_in": False,
+        "marketing_asked": False,
     }
 
 
@@ -170,18 +173,21 @@ def test_inactivity_reminder_goes_once_per_period_and_not_in_quiet_hours(make_pl
     now = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
     away = make_player("Away")
     active = make_player("Active")
-    never = make_player("Never")  # noqa: F841 — never active, never reminded
+    never = make_player("Never")
     sleeping = make_player("Sleeping")
     Action.objects.all().delete()
     make_action(away, now - timedelta(days=5))
     make_action(active, now - timedelta(hours=3))
     make_action(sleeping, now - timedelta(days=5))
+    for opted_in in (away, active, never):
+        notifications.marketing_answer(player=opted_in, opt_in=True)
     notifications.preferences_update(
         player=sleeping,
         muted_kinds=[],
         email_enabled=False,
         quiet_start=time(11, 0),
         quiet_end=time(13, 0),
+        marketing_opt_in=True,
     )
 
     assert notifications.inactivity_reminders_send(now=now, days=3) == 1

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from accounts.live import SITE_GROUP
 from accounts.models import Action, Notification, NotificationKind
+from accounts.notifications import marketing_answer
 from economy.models import Event, PlayerProgress
 from economy.progression import selectors
 from economy.progression.services.events import events_announce
@@ -72,6 +73,9 @@ def test_events_active_selector_is_start_inclusive_end_exclusive(db):
 
 def test_started_event_is_announced_once(make_player, django_capture_on_commit_callbacks):
     active, dormant = make_player("Active"), make_player("Dormant")
+    # Event news is opt-in (accounts.models.OPT_IN_KINDS); both said yes.
+    for player in (active, dormant):
+        marketing_answer(player=player, opt_in=True)
     deliver(django_capture_on_commit_callbacks, active, "LOGGED_IN")
     # Dormant's last action (joining) was 45 days ago.
     Action.objects.filter(player=dormant).update(created_at=timezone.now() - timedelta(days=45))
