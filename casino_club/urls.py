@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
@@ -46,6 +47,10 @@ urlpatterns = [
 
 admin.site.site_header = "Casino Club moderation"
 admin.site.site_title = "Casino Club admin"
+# Staff log in through allauth like everyone else, so its MFA stage and rate
+# limits apply; the admin then also requires a second factor on every staff
+# account (accounts.middleware.StaffTwoFactorMiddleware).
+admin.site.login = secure_admin_login(admin.site.login)
 
 if settings.DEBUG:
     from django.conf.urls.static import static
