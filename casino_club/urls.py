@@ -9,6 +9,12 @@ from accounts import views as account_views
 from casino_club import health
 from casino_club.api import api_not_found
 
+# Staff log in through allauth like everyone else, so its MFA stage and rate
+# limits apply; the admin also requires a second factor on every staff account
+# (accounts.middleware.StaffTwoFactorMiddleware). Set before ``admin.site.urls``
+# is read below: that binds the login view.
+admin.site.login = secure_admin_login(admin.site.login)
+
 api_patterns = [
     path("", include("accounts.urls_api")),
     path("", include("games.urls_api")),
@@ -47,10 +53,6 @@ urlpatterns = [
 
 admin.site.site_header = "Casino Club moderation"
 admin.site.site_title = "Casino Club admin"
-# Staff log in through allauth like everyone else, so its MFA stage and rate
-# limits apply; the admin then also requires a second factor on every staff
-# account (accounts.middleware.StaffTwoFactorMiddleware).
-admin.site.login = secure_admin_login(admin.site.login)
 
 if settings.DEBUG:
     from django.conf.urls.static import static
