@@ -17,7 +17,7 @@ from allauth.mfa.totp.internal.auth import (
     hotp_value,
 )
 from django.contrib.auth.models import Group
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from accounts.models import User
 
@@ -185,3 +185,49 @@ def test_seed_demo_gives_an_older_demo_moderator_a_second_factor(tmp_path):
     call_command("seed_demo", credentials_file=str(tmp_path / "demo.txt"), stdout=again)
     assert "already present" in again.getvalue()
     assert Authenticator.objects.filter(user=moderator, type=Authenticator.Type.TOTP).count() == 1
+
+
+def test_mfa_reset_lets_a_locked_out_owner_set_up_2fa_again(client):
+    owner = User.objects.create_superuser(
+        email="otto@example.com", password=PASSWORD, nickname="Otto"
+    )
+    TOTP.activate(owner, generate_totp_secret())  # the phone with this secret is lost
+    RecoveryCodes.activate(owner)
+    out = StringIO()
+
+    call_command("mfa_reset", "OTTO@example.com", stdout=out)
+
+    assert "Removed 2 authenticator(s)" in out.getvalue()
+    assert not Authenticator.objects.filter(user=owner).exists()
+    login = client.post("/accounts/login/", {"login": owner.email, "password": PASSWORD})
+    assert login.status_code == 302
+    assert client.get("/admin/")["Location"] == "/accounts/2fa/totp/activate/"
+
+
+def test_mfa_reset_of_an_unknown_account_fails_and_changes_nothing(staff):
+    TOTP.activate(staff, generate_totp_secret())
+
+    with pytest.raises(CommandError):
+        call_command("mfa_reset", "nobody@example.com", stdout=StringIO())
+
+    assert Authenticator.objects.filter(user=staff).count() == 1
+
+
+def test_moderators_hold_no_permission_on_users_groups_or_permissions_beyond_viewing():
+    codenames = set(
+        Group.objects.get(name="Moderators").permissions.values_list(
+            "content_type__app_label", "codename"
+        )
+    )
+
+    assert ("accounts", "view_user") in codenames
+    assert ("accounts", "moderate_player") in codenames
+    assert ("accounts", "view_moderatoraction") in codenames
+    for forbidden in ["add_user", "change_user", "delete_user"]:
+        assert ("accounts", forbidden) not in codenames
+    assert not [pair for pair in codenames if pair[0] in {"auth", "mfa", "admin"}]
+    assert not [
+        pair
+        for pair in codenames
+        if pair[1].endswith("_moderatoraction") and pair[1] != "view_moderatoraction"
+    ]
