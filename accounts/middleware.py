@@ -29,13 +29,12 @@ class StaffTwoFactorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        # The path first: other requests (health probes, static files) must
+        # not load the session's user just for this check.
+        if not request.path.startswith(reverse("admin:index")):
+            return self.get_response(request)
         user = request.user
-        if (
-            user.is_authenticated
-            and user.is_staff
-            and request.path.startswith(reverse("admin:index"))
-            and not has_second_factor(user)
-        ):
+        if user.is_authenticated and user.is_staff and not has_second_factor(user):
             messages.warning(
                 request,
                 _("Staff accounts need two-factor authentication. Set it up to open the admin."),
