@@ -31,7 +31,9 @@ class StaffTwoFactorMiddleware:
     def __call__(self, request):
         # The path first: other requests (health probes, static files) must
         # not load the session's user just for this check.
-        if not request.path.startswith(reverse("admin:index")):
+        if not request.path.startswith(reverse("admin:index")) or request.path == reverse(
+            "admin:logout"
+        ):
             return self.get_response(request)
         user = request.user
         if user.is_authenticated and user.is_staff and not has_second_factor(user):

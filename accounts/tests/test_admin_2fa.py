@@ -231,3 +231,12 @@ def test_moderators_hold_no_permission_on_users_groups_or_permissions_beyond_vie
         for pair in codenames
         if pair[1].endswith("_moderatoraction") and pair[1] != "view_moderatoraction"
     ]
+
+
+def test_a_staff_account_without_2fa_can_still_log_out_of_the_admin(client, staff):
+    client.force_login(staff)
+
+    response = client.post("/admin/logout/")
+
+    assert response.status_code == 200
+    assert not is_logged_in(client)

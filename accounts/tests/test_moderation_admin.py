@@ -417,3 +417,32 @@ def test_even_with_change_user_a_non_superuser_edits_no_access_field(maude, mode
     assert on_self.status_code == 403
     moderator.refresh_from_db()
     assert not moderator.is_superuser
+
+
+def action_names(client) -> set[str]:
+    page = client.get(reverse("admin:accounts_user_changelist"))
+    assert page.status_code == 200
+    form = page.context["action_form"]  # None when no action is allowed
+    return {name for name, _label in form.fields["action"].choices if name} if form else set()
+
+
+def test_moderators_get_the_audited_actions_and_no_delete(maude):
+    names = action_names(maude)
+
+    assert {"suspend_players", "reinstate_players", "notify_players", "adjust_coins"} <= names
+    assert "delete_selected" not in names
+
+
+def test_staff_without_moderate_player_get_no_actions(client, make_player, player):
+    viewer = make_player("Vera", is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_user"))
+    TOTP.activate(viewer, generate_totp_secret())
+    client.force_login(viewer)
+
+    assert action_names(client) == set()
+    response = run_action(client, "suspend_players", [player], apply="1", reason="Because")
+
+    assert response.status_code in {200, 302}
+    player.refresh_from_db()
+    assert player.is_active
+    assert not ModeratorAction.objects.exists()

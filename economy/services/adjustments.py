@@ -17,6 +17,9 @@ from economy.services.ledger import (
     system_account,
 )
 
+# The moderation log's name for this action (accounts.models.ModeratorAction).
+COINS_ADJUST = "coins.adjust"
+
 
 def adjustment_make(*, moderator, player, amount: int, reason: str) -> Adjustment:
     """Credit (amount > 0) or debit (amount < 0) a player, with a mandatory reason.
@@ -59,7 +62,7 @@ def adjustment_make(*, moderator, player, amount: int, reason: str) -> Adjustmen
         moderator_action_record(
             actor=moderator,
             target=player,
-            action="coins.adjust",
+            action=COINS_ADJUST,
             reason=reason,
             details={"amount": amount, "adjustment_id": adjustment.pk, "transaction_id": txn.pk},
         )
