@@ -123,6 +123,11 @@ def notify_players(modeladmin, request, queryset):
 class PlayersOnlyChangeList(ChangeList):
     """The user list as a moderator sees it: players only, never staff."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # "N results (M total)" would count the staff accounts left out.
+        self.show_full_result_count = False
+
     def get_queryset(self, request, exclude_parameters=None):
         return (
             super()

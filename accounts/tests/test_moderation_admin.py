@@ -189,6 +189,10 @@ def test_the_moderators_user_list_shows_players_only(maude, player, other_modera
     assert player.email in html
     assert other_moderator.email not in html
     assert owner.email not in html
+    searched = maude.get(reverse("admin:accounts_user_changelist") + "?q=example.com")
+    # "1 result (N total)" would count the staff accounts left out.
+    assert searched.status_code == 200
+    assert " total</a>" not in searched.content.decode()
 
 
 def test_a_superuser_manages_staff(client, owner, moderator):
