@@ -159,11 +159,29 @@ def moderator(make_player):
 
         group.permissions.set(
             Permission.objects.filter(
-                codename__in=["add_broadcast", "view_broadcast", "view_user", "view_action"]
+                codename__in=[
+                    "add_broadcast",
+                    "view_broadcast",
+                    "view_user",
+                    "view_action",
+                    "moderate_player",
+                    "view_moderatoraction",
+                ]
             )
         )
     user.groups.add(group)
+    with_totp(user)
     return user
+
+
+def with_totp(user) -> str:
+    """Give a staff account an active TOTP authenticator (the admin requires
+    one) through allauth's own API; returns the secret for tests that log in."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    return secret
 
 
 @pytest.fixture

@@ -1,24 +1,168 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.admin.views.main import ChangeList
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import PermissionDenied
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import PlayerCreationForm
-from accounts.models import Action, Broadcast, JobStatus, Notification, User
+from accounts.models import Action, Broadcast, JobStatus, ModeratorAction, Notification, User
+from accounts.moderation import (
+    REASON_MAX_LENGTH,
+    can_moderate,
+    is_staff_account,
+    player_notify,
+    player_reinstate,
+    player_suspend,
+    user_admin_actions,
+)
 from accounts.notifications import broadcast_schedule
 from accounts.services import player_register
+from casino_club.errors import DomainError
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required. Kept in the moderation log."),
+    )
+
+
+class NotifyForm(ReasonForm):
+    title = forms.CharField(label=_("Title"), max_length=120)
+    body = forms.CharField(
+        label=_("Message"), max_length=2000, required=False, widget=forms.Textarea
+    )
+
+
+def _form_action(modeladmin, request, queryset, *, form_class, title, perform):
+    """An admin action with a confirmation page that asks for a reason (and
+    whatever else ``form_class`` holds), then calls ``perform`` per player.
+
+    Staff rows are skipped and reported: only superusers manage staff, and
+    the services refuse them anyway.
+    """
+    form = form_class(request.POST if "apply" in request.POST else None)
+    if form.is_bound and form.is_valid():
+        done = 0
+        for player in queryset:
+            try:
+                perform(request.user, player, form.cleaned_data)
+            except DomainError as error:
+                modeladmin.message_user(request, f"{player}: {error.message}", messages.ERROR)
+            else:
+                done += 1
+        if done:
+            modeladmin.message_user(
+                request, _("%(title)s: %(count)d player(s).") % {"title": title, "count": done}
+            )
+        return None
+    return TemplateResponse(
+        request,
+        "admin/accounts/user/moderation_form.html",
+        {
+            **modeladmin.admin_site.each_context(request),
+            "title": title,
+            "form": form,
+            "players": queryset,
+            "action": request.POST.get("action", ""),
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "opts": modeladmin.model._meta,
+        },
+    )
+
+
+@admin.action(description=_("Suspend the selected players"), permissions=["moderate"])
+def suspend_players(modeladmin, request, queryset):
+    return _form_action(
+        modeladmin,
+        request,
+        queryset,
+        form_class=ReasonForm,
+        title=_("Suspend players"),
+        perform=lambda actor, player, data: player_suspend(
+            actor=actor, player=player, reason=data["reason"]
+        ),
+    )
+
+
+@admin.action(description=_("Reinstate the selected players"), permissions=["moderate"])
+def reinstate_players(modeladmin, request, queryset):
+    return _form_action(
+        modeladmin,
+        request,
+        queryset,
+        form_class=ReasonForm,
+        title=_("Reinstate players"),
+        perform=lambda actor, player, data: player_reinstate(
+            actor=actor, player=player, reason=data["reason"]
+        ),
+    )
+
+
+@admin.action(description=_("Send the selected players a notification"), permissions=["moderate"])
+def notify_players(modeladmin, request, queryset):
+    return _form_action(
+        modeladmin,
+        request,
+        queryset,
+        form_class=NotifyForm,
+        title=_("Send a notification"),
+        perform=lambda actor, player, data: player_notify(
+            actor=actor,
+            player=player,
+            title=data["title"],
+            body=data["body"],
+            reason=data["reason"],
+        ),
+    )
+
+
+class PlayersOnlyChangeList(ChangeList):
+    """The user list as a moderator sees it: players only, never staff."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # "N results (M total)" would count the staff accounts left out.
+        self.show_full_result_count = False
+
+    def get_queryset(self, request, exclude_parameters=None):
+        return (
+            super()
+            .get_queryset(request, exclude_parameters)
+            .filter(is_staff=False, is_superuser=False)
+        )
 
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
+    """Superusers manage every account here, staff included. Anyone else
+    (moderators) sees players read-only, without password, staff, superuser,
+    group or permission fields, and acts on them only through the audited
+    actions; staff accounts and every password page are superuser-only."""
+
     ordering = ["-created_at"]
     list_display = ["nickname", "email", "is_staff", "is_active", "created_at"]
     list_filter = ["is_staff", "is_active", "groups"]
     search_fields = ["nickname", "email"]
     readonly_fields = ["created_at", "last_login"]
+    actions = [suspend_players, reinstate_players, notify_players]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         (_("Profile"), {"fields": ["nickname", "date_of_birth", "time_zone"]}),
-        (_("Access"), {"fields": ["is_active", "is_staff", "is_superuser", "groups"]}),
+        (
+            _("Access"),
+            {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
+        ),
+        (_("Dates"), {"fields": ["created_at", "last_login"]}),
+    ]
+    moderator_fieldsets = [
+        (_("Profile"), {"fields": ["email", "nickname", "date_of_birth", "time_zone"]}),
+        (_("Status"), {"fields": ["is_active"]}),
         (_("Dates"), {"fields": ["created_at", "last_login"]}),
     ]
     # Adding a user adds a player, the way signup does (see PlayerCreationForm).
@@ -49,6 +193,79 @@ class UserAdmin(BaseUserAdmin):
             date_of_birth=form.cleaned_data["date_of_birth"],
             source="admin",
         )
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is not None and not request.user.is_superuser:
+            return self.moderator_fieldsets
+        return super().get_fieldsets(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and not request.user.is_superuser:
+            # Even with change_user, a non-superuser edits nothing by hand:
+            # status changes go through the audited actions.
+            return [
+                field for _name, options in self.moderator_fieldsets for field in options["fields"]
+            ]
+        return super().get_readonly_fields(request, obj)
+
+    def get_list_filter(self, request):
+        if request.user.is_superuser:
+            return super().get_list_filter(request)
+        return ["is_active"]
+
+    def get_changelist(self, request, **kwargs):
+        if request.user.is_superuser:
+            return super().get_changelist(request, **kwargs)
+        return PlayersOnlyChangeList
+
+    def _get_base_actions(self):
+        # Django's one hook for the action list; the registered actions then
+        # pass through the same permission filter as the ones above.
+        registered = [self.get_action(action) for action in user_admin_actions()]
+        return [*super()._get_base_actions(), *registered]
+
+    def has_moderate_permission(self, request):
+        return can_moderate(request.user)
+
+    def _may_touch(self, request, obj) -> bool:
+        return obj is None or request.user.is_superuser or not is_staff_account(obj)
+
+    def has_view_permission(self, request, obj=None):
+        return self._may_touch(request, obj) and super().has_view_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._may_touch(request, obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._may_touch(request, obj) and super().has_delete_permission(request, obj)
+
+    def user_change_password(self, request, id, form_url=""):
+        # Setting someone's password is taking over their account.
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        return super().user_change_password(request, id, form_url)
+
+
+@admin.register(ModeratorAction)
+class ModeratorActionAdmin(admin.ModelAdmin):
+    """The moderation log, read-only for everyone (superusers included)."""
+
+    list_display = ["created_at", "actor", "action", "target_label", "reason"]
+    list_filter = ["action"]
+    search_fields = ["actor__nickname", "target_label", "reason"]
+    date_hierarchy = "created_at"
+    list_select_related = ["actor"]
+    fields = ["created_at", "actor", "action", "target", "target_label", "reason", "details"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Action)

@@ -292,3 +292,40 @@ class Broadcast(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.get_audience_display()})"
+
+
+class ModeratorAction(models.Model):
+    """The audit log: one row per thing a moderator did to a player.
+
+    ``action`` is a dotted name owned by whichever app performs it
+    (``player.suspend``, ``player.notify``, ``coins.adjust``; a later feature
+    adds its own, say ``age.reset``), so the log needs no migration per kind.
+    Rows are written by ``accounts.moderation.moderator_action_record`` inside
+    the same transaction as the change they describe, and are never edited.
+    """
+
+    actor = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="moderator_actions_taken"
+    )
+    # SET_NULL plus a label: erasing a player must not erase who did what to them.
+    target = models.ForeignKey(
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="moderator_actions_received",
+    )
+    target_label = models.CharField(max_length=254, blank=True)
+    action = models.CharField(max_length=40, db_index=True)
+    reason = models.TextField(max_length=500)
+    details = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        permissions = [
+            ("moderate_player", "Can act on players through moderator actions"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action} by {self.actor} on {self.target_label}"

@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
@@ -7,6 +8,12 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from accounts import views as account_views
 from casino_club import health
 from casino_club.api import api_not_found
+
+# Staff log in through allauth like everyone else, so its MFA stage and rate
+# limits apply; the admin also requires a second factor on every staff account
+# (accounts.middleware.StaffTwoFactorMiddleware). Set before ``admin.site.urls``
+# is read below: that binds the login view.
+admin.site.login = secure_admin_login(admin.site.login)
 
 api_patterns = [
     path("", include("accounts.urls_api")),

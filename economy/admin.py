@@ -7,12 +7,15 @@ Balances and entries are never edited here; a correction is an
 from __future__ import annotations
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Sum
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from accounts.moderation import user_admin_action_register
 from casino_club.errors import DomainError
 from economy.models import (
     Account,
@@ -180,6 +183,20 @@ class AdjustmentAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@user_admin_action_register
+@admin.action(description=_("Adjust coins (with a reason)"), permissions=["moderate"])
+def adjust_coins(modeladmin, request, queryset):
+    """From the user list to the adjustment form, the player filled in; the
+    form (and its service) does the checking, the ledger move and the log."""
+    if queryset.count() != 1:
+        modeladmin.message_user(
+            request, _("Choose exactly one player to adjust."), level=messages.WARNING
+        )
+        return None
+    url = reverse("admin:economy_adjustment_add")
+    return redirect(f"{url}?player={queryset.get().pk}")
 
 
 @admin.register(EconomySettings)

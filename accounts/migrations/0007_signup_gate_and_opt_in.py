@@ -19,7 +19,7 @@ def park_players_without_the_gate(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0005_leaderboard_opt_out"),
+        ("accounts", "0006_moderator_audit"),
     ]
 
     operations = [

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from accounts.models import ModeratorAction
 from economy.models import Account, Adjustment, EconomySettings, Entry, LedgerTransaction
 from economy.selectors import economy_settings_get, player_balance
 from economy.tests.conftest import ledger_snapshot
@@ -112,3 +113,66 @@ def test_a_player_cannot_open_the_ledger_admin(client, player):
     response = client.get(reverse("admin:economy_account_changelist"))
 
     assert response.status_code == 302
+
+
+def test_an_adjustment_is_in_the_moderation_log(maude, moderator, player):
+    maude.post(
+        reverse("admin:economy_adjustment_add"),
+        {"player": player.pk, "amount": 40, "reason": "Goodwill"},
+    )
+
+    adjustment = Adjustment.objects.get()
+    entry = ModeratorAction.objects.get()
+    assert (entry.actor, entry.target, entry.action, entry.reason) == (
+        moderator,
+        player,
+        "coins.adjust",
+        "Goodwill",
+    )
+    assert entry.details == {
+        "amount": 40,
+        "adjustment_id": adjustment.pk,
+        "transaction_id": adjustment.transaction_id,
+    }
+
+
+def test_a_refused_adjustment_leaves_no_log_entry(maude, player):
+    maude.post(
+        reverse("admin:economy_adjustment_add"),
+        {"player": player.pk, "amount": -5, "reason": "Clawback"},
+    )
+
+    assert not Adjustment.objects.exists()
+    assert not ModeratorAction.objects.exists()
+
+
+def test_a_moderator_cannot_adjust_a_staff_account(maude, moderator):
+    before = ledger_snapshot()
+
+    response = maude.post(
+        reverse("admin:economy_adjustment_add"),
+        {"player": moderator.pk, "amount": 1000, "reason": "Bonus for me"},
+    )
+
+    assert response.status_code == 200
+    assert "superusers" in str(response.context["adminform"].form.errors)
+    assert ledger_snapshot() == before
+    assert not Adjustment.objects.exists()
+
+
+def test_the_user_admin_links_to_the_adjustment_form(maude, player, other_player):
+    changelist = reverse("admin:accounts_user_changelist")
+
+    one = maude.post(changelist, {"action": "adjust_coins", "_selected_action": [player.pk]})
+    two = maude.post(
+        changelist,
+        {"action": "adjust_coins", "_selected_action": [player.pk, other_player.pk]},
+    )
+
+    assert one.status_code == 302
+    assert one["Location"] == f"{reverse('admin:economy_adjustment_add')}?player={player.pk}"
+    form = maude.get(one["Location"])
+    assert form.context["adminform"].form.initial["player"] == str(player.pk)
+    assert two.status_code == 302
+    assert two["Location"] == changelist
+    assert not Adjustment.objects.exists()
