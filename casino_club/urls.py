@@ -25,7 +25,7 @@ urlpatterns = [
     path("profile/", account_views.profile_page, name="profile"),
     path("notifications/", account_views.notifications_page, name="notifications"),
     # Before "games/": its "<slug>/" pattern would otherwise take "live-rps/".
-    path("games/live-rps/", include("games.live.urls")),
+    path("games/live-rps/", include("games.live_rps.urls")),
     path("games/", include("games.urls")),
     path("leaderboards/", include("games.leaderboards.urls")),
     path("wallet/", include("economy.urls")),

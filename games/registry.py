@@ -4,7 +4,9 @@ Adding a game means adding a folder ``games/<name>/`` with a ``game.py``
 that defines ``SPEC`` (a ``GameSpec``) and ``DEFAULT_CONFIG`` (a JSON-ready
 dict); ``discover()`` imports it and registers ``SPEC``. Specs are pure: the
 round service owns seeds, coins and rows and only asks a spec to validate,
-price and resolve a bet.
+price and resolve a bet. The folder (the package ``SPEC``'s class is defined
+in, ``folder_of``) also holds the game's page: ``page.py``, ``templates/``
+and ``static/`` (``games/pages.py``, ``games/assets.py``, docs/games.md).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import copy
 import importlib
 import pkgutil
+import sys
 from pathlib import Path
 from types import ModuleType
 from typing import Any, ClassVar
@@ -25,8 +28,11 @@ __all__ = [
     "UnknownGame",
     "all_games",
     "discover",
+    "folder_of",
     "get",
+    "package_of",
     "register",
+    "unregister",
 ]
 
 GAMES_PACKAGE = __name__.rpartition(".")[0]
@@ -92,6 +98,22 @@ def register(spec: GameSpec) -> GameSpec:
         raise ValueError(f"game slug {spec.slug!r} is already registered by {existing!r}")
     _registry[spec.slug] = spec
     return spec
+
+
+def unregister(spec: GameSpec) -> None:
+    """Remove a game registered with ``register`` (tests register test-only games)."""
+    if _registry.get(spec.slug) is spec:
+        del _registry[spec.slug]
+
+
+def package_of(spec: GameSpec) -> str:
+    """The dotted name of the game's folder: the package its spec class is defined in."""
+    return type(spec).__module__.rpartition(".")[0]
+
+
+def folder_of(spec: GameSpec) -> Path:
+    """The game's folder on disk (``page.py``, ``templates/`` and ``static/`` live there)."""
+    return Path(sys.modules[type(spec).__module__].__file__).parent
 
 
 def get(slug: str) -> GameSpec:

@@ -22,9 +22,9 @@ from economy import services as economy
 from economy.models import LedgerKind
 from economy.selectors import player_balance, system_balance
 from games.fairness import commitment
-from games.live import services
-from games.live.errors import AlreadyInMatch, NotYourMatch
-from games.live.models import LiveMatch, LiveRating, LiveSeat, MatchOutcome, MatchStatus
+from games.live_rps import services
+from games.live_rps.errors import AlreadyInMatch, NotYourMatch
+from games.live_rps.models import LiveMatch, LiveRating, LiveSeat, MatchOutcome, MatchStatus
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -345,7 +345,7 @@ def test_the_commit_deadline_refunds_both(player, other_player):
 def test_a_late_commit_is_refused_and_settles_the_overdue_match(player, other_player):
     match = form_match(player, other_player)
 
-    from games.live.errors import WrongPhase
+    from games.live_rps.errors import WrongPhase
 
     with pytest.raises(WrongPhase):
         services.match_commit(
