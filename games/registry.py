@@ -133,14 +133,15 @@ def all_games() -> list[GameSpec]:
     return [_registry[slug] for slug in sorted(_registry)]
 
 
-def discover() -> list[GameSpec]:
+def discover(package_name: str = GAMES_PACKAGE) -> list[GameSpec]:
     """Import ``games/<name>/game.py`` for every subpackage and register its ``SPEC``.
 
     The file is looked for on disk first so that other subpackages (``api``,
-    ``migrations``, ``tests``) are never imported as a side effect.
+    ``migrations``, ``tests``) are never imported as a side effect. Tests pass
+    another package to discover test-only game folders the same way.
     """
     global _discovered
-    package = importlib.import_module(GAMES_PACKAGE)
+    package = importlib.import_module(package_name)
     found = []
     for module_info in pkgutil.iter_modules(package.__path__):
         if not module_info.ispkg:
@@ -149,7 +150,7 @@ def discover() -> list[GameSpec]:
             (Path(root) / module_info.name / "game.py").is_file() for root in package.__path__
         ):
             continue
-        module = importlib.import_module(f"{GAMES_PACKAGE}.{module_info.name}.game")
+        module = importlib.import_module(f"{package_name}.{module_info.name}.game")
         found.append(register(_spec_of(module)))
     _discovered = True
     return found
