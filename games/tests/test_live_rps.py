@@ -25,6 +25,7 @@ from games.fairness import commitment
 from games.live_rps import services
 from games.live_rps.errors import AlreadyInMatch, NotYourMatch
 from games.live_rps.models import LiveMatch, LiveRating, LiveSeat, MatchOutcome, MatchStatus
+from games.tests.client_helpers import session_headers
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -56,12 +57,6 @@ def _fresh_channel_layer():
 @pytest.fixture
 def third_player(make_player):
     return make_player("Charlie")
-
-
-def session_headers(client, user) -> list[tuple[bytes, bytes]]:
-    client.force_login(user)
-    cookie = client.cookies["sessionid"].value
-    return [(b"origin", b"http://localhost"), (b"cookie", f"sessionid={cookie}".encode())]
 
 
 async def connect(client, user) -> WebsocketCommunicator:

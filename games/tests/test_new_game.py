@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 from django.contrib.staticfiles import finders
-from django.test import Client
 
 from economy.models import Account, Entry
 from games import registry
@@ -29,13 +28,6 @@ def coin_flip():
     yield found
     for spec in found:
         registry.unregister(spec)
-
-
-@pytest.fixture
-def alice_client(player):
-    client = Client()
-    client.force_login(player)
-    return client
 
 
 def test_the_folder_is_discovered_and_unregistered_afterwards(coin_flip):
