@@ -1,10 +1,12 @@
 """Templates and static files of the game folders (docs/games.md, "Folder layout").
 
-Each registered game's folder may hold ``templates/`` and ``static/``; both
-are namespaced like app directories (``templates/games/<slug>.html``,
-``static/games/<slug>.js``), so URLs and template names do not change when a
-game moves. The folders come from the registry at lookup time, so a game
-registered later (a test-only game) is found too.
+Each folder directly under ``games/`` (every game, live RPS) and the folder of
+every registered game (``registry.folder_of``: a test-only game registered
+from elsewhere too) may hold ``templates/`` and ``static/``. Both are
+namespaced like app directories (``templates/games/<slug>.html``,
+``static/games/<slug>.js``), so template names and static URLs do not depend
+on where a game's folder is. Folders are listed at lookup time, so a game
+registered later is found as well.
 
 ``GameTemplateLoader`` is listed in ``TEMPLATES[0]["OPTIONS"]["loaders"]``
 and ``GameStaticFinder`` in ``STATICFILES_FINDERS`` (``collectstatic`` and
@@ -25,11 +27,22 @@ from django.utils._os import safe_join
 
 from games import registry
 
+GAMES_DIR = Path(__file__).resolve().parent
+
+
+def game_folders() -> list[Path]:
+    """The folders directly under ``games/``, then any registered game's folder elsewhere."""
+    folders = sorted(path for path in GAMES_DIR.iterdir() if path.is_dir())
+    for spec in registry.all_games():
+        folder = registry.folder_of(spec)
+        if folder not in folders:
+            folders.append(folder)
+    return folders
+
 
 def game_dirs(name: str) -> list[Path]:
-    """``<game folder>/<name>`` of every registered game that has one, by slug."""
-    found = (registry.folder_of(spec) / name for spec in registry.all_games())
-    return [path for path in found if path.is_dir()]
+    """``<folder>/<name>`` (``templates`` or ``static``) of every game folder that has one."""
+    return [folder / name for folder in game_folders() if (folder / name).is_dir()]
 
 
 class GameTemplateLoader(FilesystemLoader):

@@ -113,7 +113,7 @@ def package_of(spec: GameSpec) -> str:
 
 def folder_of(spec: GameSpec) -> Path:
     """The game's folder on disk (``page.py``, ``templates/`` and ``static/`` live there)."""
-    return Path(sys.modules[type(spec).__module__].__file__).parent
+    return Path(sys.modules[type(spec).__module__].__file__).resolve().parent
 
 
 def get(slug: str) -> GameSpec:

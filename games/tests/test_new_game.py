@@ -19,7 +19,7 @@ from games.models import GameConfig, GameRound
 from games.simulate import simulate
 from games.tests.round_helpers import START, assert_ledger_reconciles, give_coins, snapshot
 
-FOLDER = Path(__file__).parent / "extra_games" / "coin_flip"
+FOLDER = Path(__file__).resolve().parent / "extra_games" / "coin_flip"
 
 
 @pytest.fixture

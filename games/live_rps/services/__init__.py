@@ -29,9 +29,7 @@ from games.live_rps.services.common import (
     match_access,
     match_group,
     matched_event,
-    queue_window,
     reveal_window,
-    stake_check,
 )
 from games.live_rps.services.expiry import (
     EXPIRE_TASK,
@@ -68,7 +66,5 @@ __all__ = [
     "matched_event",
     "player_leave",
     "player_overdue_settle",
-    "queue_window",
     "reveal_window",
-    "stake_check",
 ]

@@ -61,13 +61,7 @@ def match_refund(*, match: LiveMatch, old_status: str, now: datetime) -> bool:
         now=now,
     ):
         return False
-    for user in (match.player_one, match.player_two):
-        economy.escrow_refund(
-            player=user,
-            amount=match.stake,
-            reference=match.reference,
-            idempotency_key=f"{match.reference}:refund",
-        )
+    _refund_stakes(match)
     _publish_result(match=match, per_side={"one": "refunded", "two": "refunded"}, payouts={})
     return True
 
@@ -84,37 +78,43 @@ def match_settle(*, match: LiveMatch, now: datetime) -> bool:
         outcome, per_side = MatchOutcome.ONE_WON, {"one": "win", "two": "loss"}
     else:
         outcome, per_side = MatchOutcome.TWO_WON, {"one": "loss", "two": "win"}
-    if not _close(
-        match=match,
-        old_status=MatchStatus.REVEALING,
-        status=MatchStatus.SETTLED,
-        outcome=outcome,
-        now=now,
-    ):
-        return False
-    payouts = _pay_out(match=match, per_side=per_side)
-    _record_played(match=match, per_side=per_side, payouts=payouts, now=now)
-    _publish_result(match=match, per_side=per_side, payouts=payouts)
-    return True
+    return _decide(
+        match=match, status=MatchStatus.SETTLED, outcome=outcome, per_side=per_side, now=now
+    )
 
 
 def match_forfeit(*, match: LiveMatch, winner_side: str, now: datetime) -> bool:
     """Only ``winner_side`` revealed in time: they take both stakes."""
     outcome = MatchOutcome.ONE_FORFEIT_WIN if winner_side == "one" else MatchOutcome.TWO_FORFEIT_WIN
     loser_side = "two" if winner_side == "one" else "one"
+    per_side = {winner_side: "forfeit_win", loser_side: "forfeit_loss"}
+    return _decide(
+        match=match, status=MatchStatus.FORFEITED, outcome=outcome, per_side=per_side, now=now
+    )
+
+
+def _decide(
+    *, match: LiveMatch, status: str, outcome: str, per_side: dict[str, str], now: datetime
+) -> bool:
+    """Close a revealing match as settled or forfeited, then move escrow, rate and record it."""
     if not _close(
-        match=match,
-        old_status=MatchStatus.REVEALING,
-        status=MatchStatus.FORFEITED,
-        outcome=outcome,
-        now=now,
+        match=match, old_status=MatchStatus.REVEALING, status=status, outcome=outcome, now=now
     ):
         return False
-    per_side = {winner_side: "forfeit_win", loser_side: "forfeit_loss"}
     payouts = _pay_out(match=match, per_side=per_side)
     _record_played(match=match, per_side=per_side, payouts=payouts, now=now)
     _publish_result(match=match, per_side=per_side, payouts=payouts)
     return True
+
+
+def _refund_stakes(match: LiveMatch) -> None:
+    for user in (match.player_one, match.player_two):
+        economy.escrow_refund(
+            player=user,
+            amount=match.stake,
+            reference=match.reference,
+            idempotency_key=f"{match.reference}:refund",
+        )
 
 
 def _user(match: LiveMatch, side: str):
@@ -123,17 +123,10 @@ def _user(match: LiveMatch, side: str):
 
 def _pay_out(*, match: LiveMatch, per_side: dict[str, str]) -> dict[str, int]:
     """Move the escrow of a decided match; returns each side's coins received."""
-    payouts = {"one": 0, "two": 0}
     if per_side["one"] == "tie":
-        for side in ("one", "two"):
-            economy.escrow_refund(
-                player=_user(match, side),
-                amount=match.stake,
-                reference=match.reference,
-                idempotency_key=f"{match.reference}:refund",
-            )
-            payouts[side] = match.stake
-        return payouts
+        _refund_stakes(match)
+        return {"one": match.stake, "two": match.stake}
+    payouts = {"one": 0, "two": 0}
     winner = next(side for side, result in per_side.items() if result.endswith("win"))
     economy.escrow_pay(
         player=_user(match, winner),
