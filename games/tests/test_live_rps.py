@@ -337,6 +337,20 @@ def test_the_commit_deadline_refunds_both(player, other_player):
     assert not LiveSeat.objects.exists()
 
 
+def test_forming_a_match_schedules_its_deadline_task_by_name(player, other_player, settings):
+    # Given a commit window of zero, the deadline task (run at once: eager)
+    # finds the match overdue as soon as the forming transaction commits.
+    settings.LIVE_RPS_COMMIT_SECONDS = 0
+    assert services.EXPIRE_TASK in celery_app.tasks
+
+    match = form_match(player, other_player)
+
+    match.refresh_from_db()
+    assert (match.status, match.outcome) == (MatchStatus.ABANDONED, MatchOutcome.REFUNDED)
+    assert balances(player, other_player) == [GRANT, GRANT]
+    assert escrow() == 0
+
+
 def test_a_late_commit_is_refused_and_settles_the_overdue_match(player, other_player):
     match = form_match(player, other_player)
 
