@@ -33,7 +33,7 @@ urlpatterns = [
     path("notifications/", account_views.notifications_page, name="notifications"),
     path("welcome/reminders/", account_views.reminders_question, name="reminders-question"),
     # Before "games/": its "<slug>/" pattern would otherwise take "live-rps/".
-    path("games/live-rps/", include("games.live.urls")),
+    path("games/live-rps/", include("games.live_rps.urls")),
     path("games/", include("games.urls")),
     path("leaderboards/", include("games.leaderboards.urls")),
     path("wallet/", include("economy.urls")),

@@ -9,6 +9,7 @@ class GamesConfig(AppConfig):
     def ready(self) -> None:
         from accounts.live import register_topic_validator
         from games import registry
+        from games import tasks as _tasks  # noqa: F401 (registers the tasks services send by name)
         from games.leaderboards import subscribers  # noqa: F401 (registers action subscribers)
         from games.leaderboards.push import leaderboard_topic_allowed
         from games.services import game_configs_forget

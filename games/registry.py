@@ -4,7 +4,9 @@ Adding a game means adding a folder ``games/<name>/`` with a ``game.py``
 that defines ``SPEC`` (a ``GameSpec``) and ``DEFAULT_CONFIG`` (a JSON-ready
 dict); ``discover()`` imports it and registers ``SPEC``. Specs are pure: the
 round service owns seeds, coins and rows and only asks a spec to validate,
-price and resolve a bet.
+price and resolve a bet. The folder (the package ``SPEC``'s class is defined
+in, ``folder_of``) also holds the game's page: ``page.py``, ``templates/``
+and ``static/`` (``games/pages.py``, ``games/assets.py``, docs/games.md).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import copy
 import importlib
 import pkgutil
+import sys
 from pathlib import Path
 from types import ModuleType
 from typing import Any, ClassVar
@@ -25,8 +28,11 @@ __all__ = [
     "UnknownGame",
     "all_games",
     "discover",
+    "folder_of",
     "get",
+    "package_of",
     "register",
+    "unregister",
 ]
 
 GAMES_PACKAGE = __name__.rpartition(".")[0]
@@ -94,6 +100,22 @@ def register(spec: GameSpec) -> GameSpec:
     return spec
 
 
+def unregister(spec: GameSpec) -> None:
+    """Remove a game registered with ``register`` (tests register test-only games)."""
+    if _registry.get(spec.slug) is spec:
+        del _registry[spec.slug]
+
+
+def package_of(spec: GameSpec) -> str:
+    """The dotted name of the game's folder: the package its spec class is defined in."""
+    return type(spec).__module__.rpartition(".")[0]
+
+
+def folder_of(spec: GameSpec) -> Path:
+    """The game's folder on disk (``page.py``, ``templates/`` and ``static/`` live there)."""
+    return Path(sys.modules[type(spec).__module__].__file__).resolve().parent
+
+
 def get(slug: str) -> GameSpec:
     """The registered game for ``slug``, or ``UnknownGame``."""
     if not _discovered:
@@ -111,14 +133,15 @@ def all_games() -> list[GameSpec]:
     return [_registry[slug] for slug in sorted(_registry)]
 
 
-def discover() -> list[GameSpec]:
+def discover(package_name: str = GAMES_PACKAGE) -> list[GameSpec]:
     """Import ``games/<name>/game.py`` for every subpackage and register its ``SPEC``.
 
     The file is looked for on disk first so that other subpackages (``api``,
-    ``migrations``, ``tests``) are never imported as a side effect.
+    ``migrations``, ``tests``) are never imported as a side effect. Tests pass
+    another package to discover test-only game folders the same way.
     """
     global _discovered
-    package = importlib.import_module(GAMES_PACKAGE)
+    package = importlib.import_module(package_name)
     found = []
     for module_info in pkgutil.iter_modules(package.__path__):
         if not module_info.ispkg:
@@ -127,7 +150,7 @@ def discover() -> list[GameSpec]:
             (Path(root) / module_info.name / "game.py").is_file() for root in package.__path__
         ):
             continue
-        module = importlib.import_module(f"{GAMES_PACKAGE}.{module_info.name}.game")
+        module = importlib.import_module(f"{package_name}.{module_info.name}.game")
         found.append(register(_spec_of(module)))
     _discovered = True
     return found

@@ -15,7 +15,7 @@ from datetime import datetime
 
 from games.leaderboards.boards import Board, Period
 from games.leaderboards.selectors import leaderboard_size, leaderboard_top
-from games.live.models import ESCROWED_STATUSES, LiveMatch
+from games.live_rps.models import ESCROWED_STATUSES, LiveMatch
 
 
 def social_proof(*, at: datetime | None = None) -> dict:

@@ -1,5 +1,5 @@
 """Celery finds ``<app>.tasks`` only; this registers the tasks of the games' subpackages."""
 
-from games.live.tasks import live_match_expire, live_matches_sweep
+from games.live_rps.tasks import live_match_expire, live_matches_sweep
 
 __all__ = ["live_match_expire", "live_matches_sweep"]

@@ -30,7 +30,7 @@ from games.leaderboards.boards import (
 )
 from games.leaderboards.models import LeaderboardScore
 from games.leaderboards.push import leaderboards_touched
-from games.live.services import LIVE_MATCH_PLAYED
+from games.live_rps.services import LIVE_MATCH_PLAYED
 
 # Recorded by economy's progression on every XP grant (value: XP granted,
 # metadata {"total": lifetime XP}); a string here because games never imports
@@ -118,7 +118,7 @@ def leaderboards_rebuild(*, at: datetime | None = None) -> dict[str, int]:
     at all until the next rebuild.
     """
     from accounts.models import Action
-    from games.live.models import LiveRating
+    from games.live_rps.models import LiveRating
     from games.models import GameRound
 
     keys = {period: period_key(period, at) for period in Period.values}

@@ -16,7 +16,7 @@ from games.leaderboards.services import (
     scores_record,
     xp_changes,
 )
-from games.live.models import LiveRating
+from games.live_rps.models import LiveRating
 from games.services import ROUND_PLAYED
 
 

@@ -1,7 +1,7 @@
 """The games' tables. One module per concern; import every model here."""
 
 from games.leaderboards.models import LeaderboardScore  # noqa: F401 (leaderboards)
-from games.live.models import LiveMatch, LiveRating, LiveSeat  # noqa: F401 (live matches)
+from games.live_rps.models import LiveMatch, LiveRating, LiveSeat  # noqa: F401 (live matches)
 from games.models.core import GameConfig, GameRound, SeedPair
 
 __all__ = ["GameConfig", "GameRound", "SeedPair"]

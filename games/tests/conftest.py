@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.test import Client
 
 from economy.services import system_accounts_forget
 from games.leaderboards.push import leaderboard_flushes_cancel
@@ -25,6 +26,14 @@ def _forget_cached_rows():
     # Leaderboard pushes fire a second after a change, in a thread: none may
     # outlive its test (and its database).
     leaderboard_flushes_cancel()
+
+
+@pytest.fixture
+def alice_client(player):
+    """A browser (Django test client) signed in as Alice."""
+    client = Client()
+    client.force_login(player)
+    return client
 
 
 @pytest.fixture

@@ -7,33 +7,12 @@ import re
 import pytest
 
 from casino_club.browser import browser_page
+from games.tests.client_helpers import sign_in
 from games.tests.round_helpers import give_coins
-
-
-@pytest.fixture(autouse=True)
-def _forget_cached_rows():
-    # Rows these tests create are rolled back or flushed; per-process caches
-    # of system accounts and game configs must not keep their ids.
-    from economy.services import system_accounts_forget
-    from games.services import game_configs_forget
-
-    yield
-    system_accounts_forget()
-    game_configs_forget()
-
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SETTLED = "[data-result][data-kind]:not([data-kind=pending])"
-PASSWORD = "correct horse battery staple"
-
-
-def sign_in(page, base_url: str, email: str) -> None:
-    page.goto(f"{base_url}/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    page.wait_for_url(f"{base_url}/")
 
 
 def balance_of(page) -> int:

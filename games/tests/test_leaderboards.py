@@ -297,7 +297,7 @@ def _scores() -> set[tuple]:
 @pytest.mark.django_db(transaction=True)
 def test_rebuild_reproduces_the_live_scores(make_player):
     from accounts.actions import action_record
-    from games.live.models import LiveRating
+    from games.live_rps.models import LiveRating
 
     alice, bob = make_player("Alice"), make_player("Bob")
     for player in (alice, bob):

@@ -13,6 +13,7 @@ from games.fairness import DrawStream, hash_server_seed
 from games.models import SeedPair
 from games.registry import get
 from games.services import game_config_active, seed_pair_active
+from games.tests.client_helpers import sign_in
 from games.tests.round_helpers import give_coins
 
 pytestmark = [
@@ -23,7 +24,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
 ]
 
-PASSWORD = "correct horse battery staple"
 DEFAULT_SPIN = {"bet_per_line": 1, "lines": 20}  # the slots page's initial bet
 
 
@@ -46,14 +46,6 @@ def winning_seed_pair(player) -> int:
             )
             return net
     raise AssertionError("no winning seed in 5000 tries")
-
-
-def sign_in(page, base_url: str, email: str) -> None:
-    page.goto(f"{base_url}/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    page.wait_for_url(f"{base_url}/")
 
 
 def test_a_big_win_appears_on_another_players_open_leaderboard(tmp_path, settings, make_player):

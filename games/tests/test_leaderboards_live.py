@@ -16,16 +16,11 @@ from accounts.live import push_to_group
 from casino_club.asgi import application
 from games.leaderboards.push import leaderboard_flush
 from games.leaderboards.services import round_changes, scores_record
+from games.tests.client_helpers import session_headers
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 TOPIC = "leaderboard.net_winnings.daily"
-
-
-def session_headers(client, user) -> list[tuple[bytes, bytes]]:
-    client.force_login(user)
-    cookie = client.cookies["sessionid"].value
-    return [(b"origin", b"http://localhost"), (b"cookie", f"sessionid={cookie}".encode())]
 
 
 async def open_socket(client, user) -> WebsocketCommunicator:

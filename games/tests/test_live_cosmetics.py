@@ -8,8 +8,8 @@ import pytest
 from django.utils import timezone
 
 from economy.models import InventoryItem, ShopItem
-from games.live.models import LiveMatch
-from games.live.services import matched_event
+from games.live_rps.models import LiveMatch
+from games.live_rps.services import matched_event
 
 pytestmark = pytest.mark.django_db
 

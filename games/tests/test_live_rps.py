@@ -22,9 +22,10 @@ from economy import services as economy
 from economy.models import LedgerKind
 from economy.selectors import player_balance, system_balance
 from games.fairness import commitment
-from games.live import services
-from games.live.errors import AlreadyInMatch, NotYourMatch
-from games.live.models import LiveMatch, LiveRating, LiveSeat, MatchOutcome, MatchStatus
+from games.live_rps import services
+from games.live_rps.errors import AlreadyInMatch, NotYourMatch
+from games.live_rps.models import LiveMatch, LiveRating, LiveSeat, MatchOutcome, MatchStatus
+from games.tests.client_helpers import session_headers
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -56,12 +57,6 @@ def _fresh_channel_layer():
 @pytest.fixture
 def third_player(make_player):
     return make_player("Charlie")
-
-
-def session_headers(client, user) -> list[tuple[bytes, bytes]]:
-    client.force_login(user)
-    cookie = client.cookies["sessionid"].value
-    return [(b"origin", b"http://localhost"), (b"cookie", f"sessionid={cookie}".encode())]
 
 
 async def connect(client, user) -> WebsocketCommunicator:
@@ -342,10 +337,24 @@ def test_the_commit_deadline_refunds_both(player, other_player):
     assert not LiveSeat.objects.exists()
 
 
+def test_forming_a_match_schedules_its_deadline_task_by_name(player, other_player, settings):
+    # Given a commit window of zero, the deadline task (run at once: eager)
+    # finds the match overdue as soon as the forming transaction commits.
+    settings.LIVE_RPS_COMMIT_SECONDS = 0
+    assert services.EXPIRE_TASK in celery_app.tasks
+
+    match = form_match(player, other_player)
+
+    match.refresh_from_db()
+    assert (match.status, match.outcome) == (MatchStatus.ABANDONED, MatchOutcome.REFUNDED)
+    assert balances(player, other_player) == [GRANT, GRANT]
+    assert escrow() == 0
+
+
 def test_a_late_commit_is_refused_and_settles_the_overdue_match(player, other_player):
     match = form_match(player, other_player)
 
-    from games.live.errors import WrongPhase
+    from games.live_rps.errors import WrongPhase
 
     with pytest.raises(WrongPhase):
         services.match_commit(

@@ -3,33 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 
 from games.tests.round_helpers import give_coins
-
-
-@pytest.fixture(autouse=True)
-def _forget_cached_rows():
-    # Rows these tests create are rolled back or flushed; per-process caches
-    # of system accounts and game configs must not keep their ids.
-    from economy.services import system_accounts_forget
-    from games.services import game_configs_forget
-
-    yield
-    system_accounts_forget()
-    game_configs_forget()
-
 
 pytestmark = pytest.mark.django_db
 
 PAGES = ["/games/", "/games/slots/", "/games/roulette/", "/games/rps/", "/games/fairness/"]
-
-
-@pytest.fixture
-def alice_client(player):
-    client = Client()
-    client.force_login(player)
-    return client
 
 
 def published_rtp(slug: str) -> str:

@@ -9,7 +9,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 
 from games.leaderboards.boards import site_zone
-from games.live.models import LiveMatch, MatchStatus
+from games.live_rps.models import LiveMatch, MatchStatus
 from games.models import GameRound
 from games.services import round_play
 from games.social_proof import social_proof

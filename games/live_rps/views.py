@@ -7,8 +7,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from economy.selectors import player_balance
-from games.live.selectors import player_rating
-from games.live.services import commit_window, live_stakes, reveal_window
+from games.live_rps.selectors import player_rating
+from games.live_rps.services import commit_window, live_stakes, reveal_window
 
 
 @login_required

@@ -1,13 +1,13 @@
-"""Celery tasks that end live matches at their deadlines (see games.live.services)."""
+"""Celery tasks that end live matches at their deadlines (see games.live_rps.services.expiry)."""
 
 from __future__ import annotations
 
 from celery import shared_task
 
-from games.live.services import live_matches_expire_overdue, match_expire
+from games.live_rps.services import EXPIRE_TASK, live_matches_expire_overdue, match_expire
 
 
-@shared_task(name="games.live_rps_expire", ignore_result=True)
+@shared_task(name=EXPIRE_TASK, ignore_result=True)
 def live_match_expire(match_id: int) -> bool:
     """Scheduled at a match's deadline (``eta``); does nothing if it is not due yet."""
     return match_expire(match_id=match_id)

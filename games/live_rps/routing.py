@@ -1,5 +1,5 @@
 from django.urls import path
 
-from games.live.consumers import RpsConsumer
+from games.live_rps.consumers import RpsConsumer
 
 websocket_urlpatterns = [path("ws/rps/", RpsConsumer.as_asgi())]

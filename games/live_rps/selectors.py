@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from games.live.elo import DEFAULT_RATING
-from games.live.models import LiveMatch, LiveRating, LiveSeat
+from games.live_rps.elo import DEFAULT_RATING
+from games.live_rps.models import LiveMatch, LiveRating, LiveSeat
 
 
 def player_open_match(*, player) -> LiveMatch | None:

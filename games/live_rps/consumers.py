@@ -1,7 +1,7 @@
 """The live rock-paper-scissors socket at ``/ws/rps/`` (protocol in docs/live-rps.md).
 
 Thin on purpose: every message is checked for shape here and handed to
-``games.live.services``, which checks who may do what. This consumer sends
+``games.live_rps.services``, which checks who may do what. This consumer sends
 to its own socket only; events for both players come from the services
 through ``accounts.live`` after their transaction commits, and arrive here
 as ``live.event`` messages of the match's group, which this consumer turns
@@ -25,9 +25,9 @@ from casino_club.sockets import (
     close_unauthenticated,
 )
 from economy.selectors import player_balance
-from games.live import services
-from games.live.models import MatchStatus
-from games.live.selectors import player_open_match, player_rating
+from games.live_rps import services
+from games.live_rps.models import MatchStatus
+from games.live_rps.selectors import player_open_match, player_rating
 
 logger = logging.getLogger(__name__)
 
@@ -158,7 +158,7 @@ class RpsConsumer(ChannelLayerOutageMixin, AsyncWebsocketConsumer):
         if match.status == MatchStatus.ABANDONED and match.player_two_id is None:
             await self.send_once({"type": "cancelled", "match": match.pk, "reason": "cancelled"})
 
-    async def on_commit(self, message: dict) -> None:
+    async def on_move_commit(self, message: dict) -> None:
         match = await database_sync_to_async(services.match_commit)(
             player=self.player, match_id=message.get("match"), commitment=message.get("commitment")
         )
@@ -187,7 +187,7 @@ class RpsConsumer(ChannelLayerOutageMixin, AsyncWebsocketConsumer):
     handlers = {
         "find": on_find,
         "cancel": on_cancel,
-        "commit": on_commit,
+        "commit": on_move_commit,
         "reveal": on_reveal,
         "rematch": on_rematch,
     }

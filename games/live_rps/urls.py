@@ -1,6 +1,6 @@
 from django.urls import path
 
-from games.live.views import live_rps_page
+from games.live_rps.views import live_rps_page
 
 app_name = "live_rps"
 
