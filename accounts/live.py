@@ -106,12 +106,20 @@ def _send(group: str, event: dict) -> None:
         logger.warning("live push to %s failed", group, exc_info=True)
 
 
-def _relay_take() -> list[tuple[int, str, dict]]:
-    """Drop stale relayed pushes; the oldest waiting ones, in the order they were made."""
+def _relay_take() -> list[tuple[int, str, dict, bool]]:
+    """The oldest waiting relayed pushes, in the order they were made, each
+    with whether it is still fresh enough to send.
+
+    A read only: an idle drain never writes (SQLite has one writer at a time).
+    """
     from accounts.models import LivePush
 
-    LivePush.objects.filter(created_at__lt=timezone.now() - RELAY_MAX_AGE).delete()
-    return list(LivePush.objects.order_by("pk").values_list("pk", "group", "event")[:RELAY_BATCH])
+    stale_before = timezone.now() - RELAY_MAX_AGE
+    rows = LivePush.objects.order_by("pk").values_list("pk", "group", "event", "created_at")
+    return [
+        (pk, group, event, created_at >= stale_before)
+        for pk, group, event, created_at in rows[:RELAY_BATCH]
+    ]
 
 
 def _relay_forget(ids: list[int]) -> None:
@@ -121,12 +129,16 @@ def _relay_forget(ids: list[int]) -> None:
 
 
 async def relay_drain_once(layer) -> int:
-    """Send one batch of relayed pushes to ``layer``'s groups, then delete them."""
+    """Send one batch of relayed pushes to ``layer``'s groups, then delete them.
+
+    Returns how many rows it took (sent, or dropped as stale).
+    """
     rows = await database_sync_to_async(_relay_take)()
-    for _, group, event in rows:
-        await layer.group_send(group, {"type": "live.event", "event": event})
+    for _, group, event, fresh in rows:
+        if fresh:
+            await layer.group_send(group, {"type": "live.event", "event": event})
     if rows:
-        await database_sync_to_async(_relay_forget)([pk for pk, _, _ in rows])
+        await database_sync_to_async(_relay_forget)([row[0] for row in rows])
     return len(rows)
 
 

@@ -82,10 +82,11 @@ def test_stale_relayed_pushes_are_dropped_not_sent(in_memory_layer, player):
     )
     LivePush.objects.create(group=live.player_group(player.pk), event={"type": "test.push"})
 
-    assert async_to_sync(live.relay_drain_once)(in_memory_layer) == 1
+    assert async_to_sync(live.relay_drain_once)(in_memory_layer) == 2  # one sent, one dropped
 
     assert async_to_sync(in_memory_layer.receive)(channel)["event"] == {"type": "test.push"}
     assert not LivePush.objects.exists()
+    assert async_to_sync(live.relay_drain_once)(in_memory_layer) == 0
 
 
 def test_outside_the_worker_pushes_go_straight_to_the_layer(in_memory_layer, player):

@@ -47,10 +47,11 @@ def receive_until(socket, wanted, seconds: float) -> dict:
     raise AssertionError(f"no matching message within {seconds} s; got {seen}")
 
 
-@pytest.fixture
-def embedded_site(tmp_path):
+@pytest.fixture(params=["threads", "prefork"])
+def embedded_site(request, tmp_path):
     """daphne and a Celery worker as the Procfile starts them, no Redis, one
-    var folder (so one filesystem broker) for both and for the task sender."""
+    var folder (so one filesystem broker) for both and for the task sender.
+    The Procfile's threads pool, and Celery's default prefork pool."""
     web = Daphne(redis_url=None, var_dir=tmp_path, name="web")
     worker_log = open(tmp_path / "worker.log", "wb")  # noqa: SIM115 - closed below
     env = dict(web.env)
@@ -60,7 +61,7 @@ def embedded_site(tmp_path):
         worker = subprocess.Popen(
             [
                 *(sys.executable, "-m", "celery", "-A", "casino_club", "worker"),
-                *("--loglevel=INFO", "--pool=threads", "--concurrency=2"),
+                *("--loglevel=INFO", f"--pool={request.param}", "--concurrency=2"),
                 *("--without-gossip", "--without-mingle"),
             ],
             cwd=ROOT,
