@@ -84,6 +84,19 @@ def _relaxed_signup_limit(request):
     }
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _no_push_relay_drain():
+    """The test process's communicators share its own channel layer: no drain
+    of relayed worker pushes here (real daphne processes of tests drain)."""
+    if not settings.configured:
+        yield
+        return
+    from accounts import live
+
+    live.relay_drain_enabled = False
+    yield
+
+
 @pytest.fixture(autouse=True)
 def _eager_celery():
     """Unit tests run Celery tasks in-process; real workers have their own tests."""

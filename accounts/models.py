@@ -5,6 +5,7 @@ import zoneinfo
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
@@ -172,6 +173,22 @@ class ActionReceipt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subscriber} handled action {self.action_id}"
+
+
+class LivePush(models.Model):
+    """A live push waiting for the web process (embedded default only).
+
+    The in-process channel layer reaches only the sockets of the process that
+    sends; a push from the Celery worker is written here instead and the web
+    process sends it on and deletes it (``accounts.live``, docs/live.md).
+    """
+
+    group = models.CharField(max_length=100)
+    event = models.JSONField(encoder=DjangoJSONEncoder)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.event.get('type')} to {self.group}"
 
 
 class NotificationKind(models.TextChoices):

@@ -14,6 +14,7 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from accounts.live import relay_drain_start  # noqa: E402
 from casino_club.routing import websocket_urlpatterns  # noqa: E402
 from casino_club.ws_auth import SubprotocolJWTAuthMiddleware  # noqa: E402
 
@@ -22,7 +23,7 @@ from casino_club.ws_auth import SubprotocolJWTAuthMiddleware  # noqa: E402
 # the site's origin). Then the browser's session, then an app client's JWT
 # from the Sec-WebSocket-Protocol header, which wins when offered
 # (casino_club/ws_auth.py, docs/live.md).
-application = ProtocolTypeRouter(
+router = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
         "websocket": AllowedHostsOriginValidator(
@@ -30,3 +31,13 @@ application = ProtocolTypeRouter(
         ),
     }
 )
+
+
+async def application(scope, receive, send):
+    # The process serving this application holds the sockets. With the
+    # in-process channel layer it drains pushes the Celery worker relayed
+    # through the database (accounts/live.py); daphne sends no lifespan
+    # event, so the drain starts on the first connection (the page's own
+    # /ws/live/ socket at the latest). A no-op with Redis.
+    relay_drain_start()
+    return await router(scope, receive, send)

@@ -9,9 +9,22 @@ from __future__ import annotations
 import os
 
 from celery import Celery
+from celery.signals import worker_init, worker_process_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "casino_club.settings")
 
 app = Celery("casino_club")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@worker_init.connect
+@worker_process_init.connect
+def _worker_holds_no_sockets(**kwargs) -> None:
+    # With the in-process channel layer (embedded default) a push from a task
+    # would reach no socket: relay it through the database to the web process.
+    # worker_init runs in the worker's main process (solo and threads pools run
+    # tasks there); worker_process_init in each prefork child.
+    from accounts.live import relay_pushes_from_this_process
+
+    relay_pushes_from_this_process()

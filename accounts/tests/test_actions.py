@@ -164,3 +164,77 @@ def test_worker_dispatch_hands_the_action_to_celery(
     assert tasks_run == ["accounts.dispatch_action"]
     assert counting_subscriber == [action.pk]
     assert ActionReceipt.objects.filter(action=action, subscriber="tests.counter").exists()
+
+
+@pytest.mark.parametrize("unhandled_is", ["older", "newer"])
+def test_redelivery_finds_an_unhandled_action_behind_many_handled_ones(
+    player, counting_subscriber, unhandled_is
+):
+    # Given 600 handled actions in the window (more than one sweep's limit of
+    # 500) and one that no subscriber has handled yet, older or newer than them.
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    start = timezone.now() - timedelta(hours=2)
+    unhandled_at = start - timedelta(minutes=1) if unhandled_is == "older" else timezone.now()
+    handled = Action.objects.bulk_create(
+        Action(player=player, type="TEST_EVENT", created_at=start + timedelta(seconds=i))
+        for i in range(600)
+    )
+    ActionReceipt.objects.bulk_create(
+        ActionReceipt(action=action, subscriber="tests.counter") for action in handled
+    )
+    unhandled = Action.objects.create(player=player, type="TEST_EVENT", created_at=unhandled_at)
+    # The player's own PLAYER_JOINED (its commit never ran in a test
+    # transaction) is handled too, so only the unhandled one is left.
+    for action in Action.objects.exclude(type="TEST_EVENT"):
+        for name in actions.subscribers_for(action.type):
+            ActionReceipt.objects.get_or_create(action=action, subscriber=name)
+    receipts_before = ActionReceipt.objects.count()
+
+    # When the sweep runs with its usual limit
+    delivered = actions.actions_redeliver(older_than=timedelta(seconds=-1), limit=500)
+
+    # Then the unhandled action is delivered, and only it.
+    assert delivered == 1
+    assert counting_subscriber == [unhandled.pk]
+    assert ActionReceipt.objects.count() == receipts_before + 1
+    assert ActionReceipt.objects.filter(action=unhandled, subscriber="tests.counter").exists()
+
+
+def test_redelivery_hands_each_action_only_to_subscribers_that_missed_it(
+    player, counting_subscriber
+):
+    # An action of a type with two subscribers, one of which has handled it.
+    from datetime import timedelta
+
+    other: list[int] = []
+    actions.subscribe("TEST_EVENT", "tests.other")(lambda action: other.append(action.pk))
+    try:
+        for action in Action.objects.all():
+            for name in actions.subscribers_for(action.type):
+                ActionReceipt.objects.get_or_create(action=action, subscriber=name)
+        action = Action.objects.create(player=player, type="TEST_EVENT")
+        ActionReceipt.objects.create(action=action, subscriber="tests.counter")
+
+        assert actions.actions_redeliver(older_than=timedelta(seconds=-1)) == 1
+
+        assert counting_subscriber == []
+        assert other == [action.pk]
+        assert actions.actions_redeliver(older_than=timedelta(seconds=-1)) == 0
+    finally:
+        actions._subscribers["TEST_EVENT"].pop("tests.other", None)
+
+
+def test_redelivery_ignores_actions_nobody_subscribes_to(player):
+    from datetime import timedelta
+
+    for action in Action.objects.all():
+        for name in actions.subscribers_for(action.type):
+            ActionReceipt.objects.get_or_create(action=action, subscriber=name)
+    Action.objects.create(player=player, type="TEST_NOBODY_LISTENS")
+    before = ActionReceipt.objects.count()
+
+    assert actions.actions_redeliver(older_than=timedelta(seconds=-1)) == 0
+    assert ActionReceipt.objects.count() == before
