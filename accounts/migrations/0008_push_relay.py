@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0005_leaderboard_opt_out"),
+        ("accounts", "0007_signup_gate_and_opt_in"),
     ]
 
     operations = [

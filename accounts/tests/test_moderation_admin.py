@@ -209,6 +209,8 @@ def test_a_superuser_manages_staff(client, owner, moderator):
         {
             "email": moderator.email,
             "nickname": moderator.nickname,
+            # An active non-staff account is a player: it needs a date of birth.
+            "date_of_birth": moderator.date_of_birth.isoformat(),
             "time_zone": "UTC",
             "is_active": "on",
             "groups": [],
