@@ -10,6 +10,7 @@ from datetime import date
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from allauth.socialaccount.models import SocialAccount
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -316,6 +317,7 @@ def test_headless_signup_without_a_birth_date_is_refused(client):
 def root(client):
     # createsuperuser's way: staff, no date of birth (the one exemption).
     user = User.objects.create_superuser(email="root@example.com", password="pw", nickname="Root")
+    TOTP.activate(user, generate_totp_secret())  # the admin opens only with a second factor
     client.force_login(user)
     return user
 
