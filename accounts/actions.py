@@ -21,7 +21,7 @@ from django.db.models import Exists, Min, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import Action, ActionReceipt, User
-from casino_club.errors import DomainError
+from casino_club.kit.errors import DomainError
 
 logger = logging.getLogger(__name__)
 

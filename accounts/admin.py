@@ -20,7 +20,8 @@ from accounts.moderation import (
 )
 from accounts.notifications import broadcast_schedule
 from accounts.services import player_register
-from casino_club.errors import DomainError
+from casino_club.kit.admin import ReadOnlyAdminMixin
+from casino_club.kit.errors import DomainError
 
 
 class ReasonForm(forms.Form):
@@ -247,7 +248,7 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(ModeratorAction)
-class ModeratorActionAdmin(admin.ModelAdmin):
+class ModeratorActionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The moderation log, read-only for everyone (superusers included)."""
 
     list_display = ["created_at", "actor", "action", "target_label", "reason"]
@@ -258,32 +259,14 @@ class ModeratorActionAdmin(admin.ModelAdmin):
     fields = ["created_at", "actor", "action", "target", "target_label", "reason", "details"]
     readonly_fields = fields
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Action)
-class ActionAdmin(admin.ModelAdmin):
+class ActionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["created_at", "player", "type", "value"]
     list_filter = ["type"]
     search_fields = ["player__nickname", "player__email"]
     date_hierarchy = "created_at"
     list_select_related = ["player"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(JobStatus)

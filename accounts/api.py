@@ -15,39 +15,13 @@ from accounts import notifications, profile
 from accounts.actions import CLIENT_ACTIONS, client_action_record
 from accounts.forms import PreferencesForm
 from accounts.models import ALWAYS_DELIVERED, Audience, NotificationKind, User, time_zone_choices
-from casino_club.errors import Conflict
-
-
-class StrictBooleanField(serializers.BooleanField):
-    """A JSON true or false only (DRF's own also takes "yes", 1, "on" ...)."""
-
-    def to_internal_value(self, data):
-        if data is True or data is False:
-            return data
-        self.fail("invalid", input=data)
-
-
-class StrictRegexField(serializers.RegexField):
-    """Text only: DRF's own would turn the number 42 into the string "42"."""
-
-    def to_internal_value(self, data):
-        if not isinstance(data, str):
-            self.fail("invalid")
-        return super().to_internal_value(data)
+from casino_club.kit.api_fields import StrictBooleanField, StrictCharField, StrictRegexField
+from casino_club.kit.errors import Conflict
 
 
 def clean_text(text: str) -> str:
     """Text as it can be stored: lone surrogates (valid JSON, invalid UTF-8) become "?"."""
     return text.encode("utf-8", "replace").decode("utf-8")
-
-
-class StrictCharField(serializers.CharField):
-    """Text only: DRF's own would turn the number 42 into the string "42"."""
-
-    def to_internal_value(self, data):
-        if not isinstance(data, str):
-            self.fail("invalid")
-        return super().to_internal_value(data)
 
 
 class ClientMetadataField(serializers.DictField):

@@ -13,4 +13,4 @@ class AccountsConfig(AppConfig):
         import cryptography.hazmat.primitives.serialization  # noqa: F401
         import jwt.algorithms  # noqa: F401
 
-        import casino_club.schema  # noqa: F401  (registers the OpenAPI JWT scheme)
+        import casino_club.kit.schema  # noqa: F401  (registers the OpenAPI JWT scheme)

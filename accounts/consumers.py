@@ -2,25 +2,20 @@
 
 from __future__ import annotations
 
-import json
-
-from channels.generic.websocket import AsyncWebsocketConsumer
-
 from accounts.live import SITE_GROUP, player_group, topic_allowed
-from casino_club.sockets import (
+from casino_club.kit.sockets import (
     CHANNEL_LAYER_ERRORS,
-    ChannelLayerOutageMixin,
+    JsonSocketConsumer,
     accepted_subprotocol,
     close_try_again_later,
     close_unauthenticated,
 )
 
-MAX_MESSAGE_BYTES = 4096
 MAX_SUBSCRIPTIONS = 10
 MAX_TOPIC_LENGTH = 90
 
 
-class LiveConsumer(ChannelLayerOutageMixin, AsyncWebsocketConsumer):
+class LiveConsumer(JsonSocketConsumer):
     """Joins the signed-in player's own group and relays events pushed to it."""
 
     async def connect(self) -> None:
@@ -47,18 +42,7 @@ class LiveConsumer(ChannelLayerOutageMixin, AsyncWebsocketConsumer):
         except CHANNEL_LAYER_ERRORS:
             pass  # Redis is down; channels_redis expires stale group entries (group_expiry).
 
-    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
-        if bytes_data is not None or text_data is None or len(text_data) > MAX_MESSAGE_BYTES:
-            await self.send_error("bad_message", "Send JSON text messages under 4 KB.")
-            return
-        try:
-            message = json.loads(text_data)
-        except ValueError:
-            await self.send_error("bad_json", "Messages must be JSON objects.")
-            return
-        if not isinstance(message, dict) or not isinstance(message.get("type"), str):
-            await self.send_error("bad_message", "Messages need a string 'type'.")
-            return
+    async def receive_message(self, message: dict) -> None:
         if message["type"] == "ping":
             await self.send_json({"type": "pong"})
         elif message["type"] in ("subscribe", "unsubscribe"):
@@ -95,9 +79,3 @@ class LiveConsumer(ChannelLayerOutageMixin, AsyncWebsocketConsumer):
 
     async def live_event(self, message: dict) -> None:
         await self.send_json(message["event"])
-
-    async def send_json(self, data: dict) -> None:
-        await self.send(text_data=json.dumps(data, default=str))
-
-    async def send_error(self, code: str, message: str) -> None:
-        await self.send_json({"type": "error", "code": code, "message": message})

@@ -15,7 +15,7 @@ from accounts.models import (
     time_zone_choices,
 )
 from accounts.services import date_of_birth_check
-from casino_club.errors import DomainError
+from casino_club.kit.errors import DomainError
 
 # Names that mean something else on the site: leaderboards show opted-out
 # players as "Anonymous", so nobody may call themselves that.

@@ -21,7 +21,7 @@ from django.db import transaction
 
 from accounts.models import ModeratorAction, NotificationKind, User
 from accounts.notifications import notification_send
-from casino_club.errors import Conflict, DomainError
+from casino_club.kit.errors import Conflict, DomainError
 
 MODERATE_PERMISSION = "accounts.moderate_player"
 REASON_MAX_LENGTH = 500

@@ -29,7 +29,7 @@ from accounts.models import (
     NotificationPreference,
     User,
 )
-from casino_club.errors import DomainError, NotFound
+from casino_club.kit.errors import DomainError, NotFound
 
 logger = logging.getLogger(__name__)
 

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from accounts.actions import action_record
 from accounts.models import JobStatus, User
-from casino_club.errors import DomainError
+from casino_club.kit.errors import DomainError
 
 PLAYER_JOINED = "PLAYER_JOINED"
 LOGGED_IN = "LOGGED_IN"

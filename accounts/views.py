@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from accounts import notifications, profile
 from accounts.forms import NotificationPreferencesForm, PreferencesForm
-from casino_club.errors import DomainError
+from casino_club.kit.errors import DomainError
 
 
 def home(request):

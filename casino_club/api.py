@@ -13,7 +13,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from casino_club.errors import DomainError
+from casino_club.kit.errors import DomainError
 
 CODES = {
     400: "invalid",

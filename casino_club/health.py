@@ -15,14 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from accounts.selectors import HEARTBEAT, heartbeat_is_fresh, job_status_get
-
-# Extra checks registered by apps (e.g. the ledger's reconciliation result).
-READINESS_CHECKS: list = []
-
-
-def register_readiness_check(check):
-    READINESS_CHECKS.append(check)
-    return check
+from casino_club.kit.readiness import READINESS_CHECKS
 
 
 @never_cache

@@ -292,7 +292,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {"NotificationKindEnum": "accounts.models.NotificationKind"},
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "casino_club.schema.add_error_responses",
+        "casino_club.kit.schema.add_error_responses",
     ],
 }
 

@@ -17,7 +17,7 @@ When a bearer entry is offered it decides alone: a valid token sets
 ``scope["user"]``, anything else (expired, forged, unknown user) leaves an
 anonymous user and ``scope["auth_error"] = "invalid_token"``; the session
 cookie is not consulted then. Consumers accept with
-``casino_club.sockets.accepted_subprotocol`` and refuse with 4401
+``casino_club.kit.sockets.accepted_subprotocol`` and refuse with 4401
 (``close_unauthenticated``), so an app sees the code and refreshes its token
 (``POST /_allauth/app/v1/tokens/refresh``).
 
@@ -36,7 +36,6 @@ from channels.db import database_sync_to_async
 from channels.middleware import BaseMiddleware
 from django.contrib.auth.models import AnonymousUser
 
-APP_SUBPROTOCOL = "casino.v1"
 BEARER_PREFIX = "bearer."
 
 

@@ -16,7 +16,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.moderation import user_admin_action_register
-from casino_club.errors import DomainError
+from casino_club.kit.admin import ReadOnlyAdminMixin
+from casino_club.kit.errors import DomainError
 from economy.models import (
     Account,
     AccountKind,
@@ -32,19 +33,8 @@ from economy.services import adjustment_make
 from economy.shop import admin as _shop_admin  # noqa: F401 (shop, season pass, invites)
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Account)
-class AccountAdmin(ReadOnlyAdmin):
+class AccountAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "kind", "code", "player", "shown_balance", "created_at"]
     list_filter = ["kind"]
     search_fields = ["code", "player__nickname", "player__email"]
@@ -61,22 +51,15 @@ class AccountAdmin(ReadOnlyAdmin):
         return account.entry_total or 0
 
 
-class EntryInline(admin.TabularInline):
+class EntryInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = Entry
     fields = ["account", "amount", "balance_after", "created_at"]
     readonly_fields = fields
     extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(LedgerTransaction)
-class LedgerTransactionAdmin(ReadOnlyAdmin):
+class LedgerTransactionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["id", "created_at", "kind", "reference", "actor", "reason"]
     list_filter = ["kind"]
     search_fields = ["reference", "reason", "entries__account__player__nickname"]
@@ -86,14 +69,14 @@ class LedgerTransactionAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Entry)
-class EntryAdmin(ReadOnlyAdmin):
+class EntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["id", "created_at", "account", "amount", "balance_after", "transaction"]
     search_fields = ["account__player__nickname", "account__code"]
     list_select_related = ["account", "transaction"]
 
 
 @admin.register(BonusClaim)
-class BonusClaimAdmin(ReadOnlyAdmin):
+class BonusClaimAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["created_at", "player", "kind", "local_date", "streak", "amount"]
     list_filter = ["kind"]
     search_fields = ["player__nickname", "player__email"]

@@ -1,8 +1,8 @@
-"""The economy's domain errors (see casino_club.errors for how they reach clients)."""
+"""The economy's domain errors (see casino_club.kit.errors for how they reach clients)."""
 
 from __future__ import annotations
 
-from casino_club.errors import DomainError
+from casino_club.kit.errors import DomainError
 
 
 class InvalidAmount(DomainError):

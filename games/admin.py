@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import format_html
 
+from casino_club.kit.admin import ReadOnlyAdminMixin
 from games import registry
 from games.models import GameConfig, GameRound, SeedPair
 from games.services import ConfigInvalid, game_config_figures, game_config_publish, rtp_band
@@ -161,7 +162,7 @@ class GameConfigAdmin(admin.ModelAdmin):
 
 
 @admin.register(GameRound)
-class GameRoundAdmin(admin.ModelAdmin):
+class GameRoundAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["id", "player", "game", "wager", "payout", "nonce", "config", "created_at"]
     list_filter = ["game"]
     search_fields = ["player__nickname", "player__email"]
@@ -171,18 +172,9 @@ class GameRoundAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         return [field.name for field in GameRound._meta.fields]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(SeedPair)
-class SeedPairAdmin(admin.ModelAdmin):
+class SeedPairAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["id", "player", "server_seed_hash", "client_seed", "nonce", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["player__nickname", "server_seed_hash"]
@@ -204,12 +196,3 @@ class SeedPairAdmin(admin.ModelAdmin):
     @admin.display(description="Server seed")
     def revealed_server_seed(self, pair: SeedPair) -> str:
         return pair.server_seed if pair.is_revealed else "(secret until rotated)"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -15,18 +15,10 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from casino_club.kit.api_fields import StrictRegexField
 from games import selectors, services
 from games.feedback import LOSS, PUSH, SMALL_RETURN, WIN
 from games.models import GameRound, SeedPair
-
-
-class StrictRegexField(serializers.RegexField):
-    """A string, and only a string: DRF's CharField would turn ``12`` into ``"12"``."""
-
-    def to_internal_value(self, data):
-        if not isinstance(data, str):
-            self.fail("invalid")
-        return super().to_internal_value(data)
 
 
 def round_brief(game_round: GameRound) -> dict:

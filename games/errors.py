@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from economy.validation import is_whole_number as is_int
+from casino_club.kit.validation import is_whole_number as is_int
 
 
 class GameError(Exception):

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from casino_club.errors import NotFound
+from casino_club.kit.errors import NotFound
 from games import registry
 from games.models import GameConfig, GameRound, SeedPair
 

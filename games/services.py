@@ -20,7 +20,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from accounts.actions import action_record
-from casino_club.errors import DomainError, NotFound
+from casino_club.kit.errors import DomainError, NotFound
 from economy.errors import IdempotencyConflict
 from economy.services import idempotency_key_check, round_settle
 from games import registry

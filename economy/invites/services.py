@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import NotificationKind, User
 from accounts.notifications import notification_send
-from casino_club.errors import DomainError, NotFound
+from casino_club.kit.errors import DomainError, NotFound
 from economy.models import InviteCode, LedgerKind, Referral
 from economy.progression.selectors import progress_get
 from economy.services import MINT, ledger_transfer, player_account, system_account

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from casino_club.errors import DomainError
+from casino_club.kit.errors import DomainError
 from economy.invites import selectors, services
 from economy.models import InviteCode
 

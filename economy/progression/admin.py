@@ -12,18 +12,8 @@ from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from casino_club.kit.admin import ReadOnlyAdminMixin
 from economy.models import Event, MissionTemplate, PlayerMission, PlayerProgress, XpGrant
-
-
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(MissionTemplate)
@@ -82,7 +72,7 @@ class EventAdmin(admin.ModelAdmin):
 
 
 @admin.register(PlayerProgress)
-class PlayerProgressAdmin(ReadOnly):
+class PlayerProgressAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["player", "xp", "level", "vip_tier", "days_played", "streak_count"]
     list_filter = ["vip_tier"]
     search_fields = ["player__nickname", "player__email"]
@@ -90,7 +80,7 @@ class PlayerProgressAdmin(ReadOnly):
 
 
 @admin.register(PlayerMission)
-class PlayerMissionAdmin(ReadOnly):
+class PlayerMissionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["player", "template", "period_start", "progress", "target", "status"]
     list_filter = ["period", "template"]
     search_fields = ["player__nickname"]
@@ -98,7 +88,7 @@ class PlayerMissionAdmin(ReadOnly):
 
 
 @admin.register(XpGrant)
-class XpGrantAdmin(ReadOnly):
+class XpGrantAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["player", "amount", "source", "reference", "created_at"]
     list_filter = ["source"]
     search_fields = ["player__nickname", "reference"]

@@ -12,7 +12,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from casino_club.errors import NotFound
+from casino_club.kit.errors import NotFound
 from economy.progression import selectors
 from economy.progression.services.missions import mission_claim, missions_current
 

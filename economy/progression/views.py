@@ -9,7 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from casino_club.errors import DomainError, NotFound
+from casino_club.kit.errors import DomainError, NotFound
 from economy.progression import selectors
 from economy.progression.services import missions as mission_services
 

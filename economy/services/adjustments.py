@@ -6,12 +6,12 @@ from django.db import transaction
 
 from accounts.live import push_to_player
 from accounts.moderation import NotAllowed, is_staff_account, moderator_action_record
+from casino_club.kit.validation import is_whole_number
 from economy.errors import InvalidAmount, NotAModerator, ReasonRequired
 from economy.models import Adjustment, LedgerKind
 from economy.services.accounts import ADJUSTMENTS, player_account, system_account
 from economy.services.checks import MAX_AMOUNT
 from economy.services.ledger import ledger_transfer
-from economy.validation import is_whole_number
 
 # The moderation log's name for this action (accounts.models.ModeratorAction).
 COINS_ADJUST = "coins.adjust"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
+from casino_club.kit.validation import is_whole_number
 from economy.errors import InvalidAmount, InvalidIdempotencyKey, UnknownKind
 from economy.models import LedgerKind
-from economy.validation import is_whole_number
 
 MAX_AMOUNT = 10**15  # far above any real figure, far below BIGINT's limit
 # Visible ASCII, no spaces (a space at either end would not survive an HTTP header).

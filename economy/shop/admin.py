@@ -4,18 +4,8 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from casino_club.kit.admin import ReadOnlyAdminMixin
 from economy.models import InventoryItem, PassTier, Referral, Season, ShopItem, ShopPurchase
-
-
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ShopItem)
@@ -28,14 +18,14 @@ class ShopItemAdmin(admin.ModelAdmin):
 
 
 @admin.register(ShopPurchase)
-class ShopPurchaseAdmin(ReadOnly):
+class ShopPurchaseAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["created_at", "player", "item", "quantity", "unit_price", "total", "sale_event"]
     list_select_related = ["player", "item", "sale_event"]
     search_fields = ["player__nickname", "item__slug"]
 
 
 @admin.register(InventoryItem)
-class InventoryItemAdmin(ReadOnly):
+class InventoryItemAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["player", "item", "quantity", "equipped", "source", "acquired_at"]
     list_filter = ["category", "source", "equipped"]
     list_select_related = ["player", "item"]
@@ -56,7 +46,7 @@ class SeasonAdmin(admin.ModelAdmin):
 
 
 @admin.register(Referral)
-class ReferralAdmin(ReadOnly):
+class ReferralAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["created_at", "inviter", "invitee", "code", "rewarded_at"]
     list_select_related = ["inviter", "invitee"]
     search_fields = ["inviter__nickname", "invitee__nickname", "code"]

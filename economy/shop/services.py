@@ -14,7 +14,8 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.actions import action_record
-from casino_club.errors import DomainError, NotFound
+from casino_club.kit.errors import DomainError, NotFound
+from casino_club.kit.validation import is_whole_number
 from economy.errors import IdempotencyConflict
 from economy.models import InventoryItem, ItemSource, LedgerKind, ShopItem, ShopPurchase
 from economy.progression.selectors import vip_tier_for
@@ -26,7 +27,6 @@ from economy.services import (
     system_account,
 )
 from economy.shop.selectors import item_is_available, price_for, tier_allows
-from economy.validation import is_whole_number
 
 SHOP_PURCHASED = "SHOP_PURCHASED"
 MAX_QUANTITY = 100

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from casino_club.errors import DomainError
+from casino_club.kit.errors import DomainError
 from economy.selectors import player_balance
 from economy.shop import selectors, services
 

@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import Notification, NotificationKind
-from casino_club.errors import NotFound
+from casino_club.kit.errors import NotFound
 from economy.models import (
     Event,
     LedgerKind,

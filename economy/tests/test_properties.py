@@ -18,7 +18,7 @@ from django.db.models import Count, Q, Sum
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from casino_club.errors import DomainError
+from casino_club.kit.errors import DomainError
 from economy.models import Account, AccountKind, LedgerTransaction
 from economy.selectors import economy_settings_get
 from economy.services import (

@@ -8,7 +8,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from games.leaderboards.boards import Board, Period, period_ends_at, period_key
+from games.leaderboards.boards import TOP_N, Board, Period, period_ends_at, period_key
 from games.leaderboards.selectors import (
     ANONYMOUS,
     board_check,
@@ -16,8 +16,6 @@ from games.leaderboards.selectors import (
     leaderboard_top,
     period_check,
 )
-
-TOP_N = 100
 
 
 def leaderboard_payload(*, board: str, period: str, viewer, cosmetics: bool = False) -> dict:

@@ -55,6 +55,8 @@ COMBINE: dict[tuple[str, str], Combine] = {
 }
 
 ALLTIME_KEY = "all"
+# How many rows a board shows (page, API and live pushes alike).
+TOP_N = 100
 
 
 def site_zone() -> zoneinfo.ZoneInfo:

@@ -42,11 +42,10 @@ from django.core.cache import cache
 from django.db import connections
 
 from accounts.live import push_to_group
-from games.leaderboards.boards import Board, Period, period_key
+from games.leaderboards.boards import TOP_N, Board, Period, period_key
 
 logger = logging.getLogger(__name__)
 
-TOP_N = 100
 GATE_TTL_FACTOR = 5
 SNAPSHOT_TTL = 9 * 86_400
 

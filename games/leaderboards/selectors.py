@@ -11,7 +11,7 @@ from datetime import datetime
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from casino_club.errors import DomainError, NotFound
+from casino_club.kit.errors import DomainError, NotFound
 from games.leaderboards.backends import Entry, read
 from games.leaderboards.boards import Board, Period, period_key
 

@@ -10,17 +10,15 @@ into the player's own view (their opponent, their outcome).
 
 from __future__ import annotations
 
-import json
 import logging
 from typing import Any
 
 from channels.db import database_sync_to_async
-from channels.generic.websocket import AsyncWebsocketConsumer
 
-from casino_club.errors import DomainError
-from casino_club.sockets import (
+from casino_club.kit.errors import DomainError
+from casino_club.kit.sockets import (
     CHANNEL_LAYER_ERRORS,
-    ChannelLayerOutageMixin,
+    JsonSocketConsumer,
     accepted_subprotocol,
     close_unauthenticated,
 )
@@ -31,13 +29,12 @@ from games.live_rps.selectors import player_open_match, player_rating
 
 logger = logging.getLogger(__name__)
 
-MAX_MESSAGE_BYTES = 4096
 # Groups of the current and the previous match: the previous one still
 # carries its rematch events.
 KEPT_GROUPS = 2
 
 
-class RpsConsumer(ChannelLayerOutageMixin, AsyncWebsocketConsumer):
+class RpsConsumer(JsonSocketConsumer):
     async def connect(self) -> None:
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:
@@ -108,22 +105,7 @@ class RpsConsumer(ChannelLayerOutageMixin, AsyncWebsocketConsumer):
 
     # --- client -> server ---------------------------------------------------------
 
-    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
-        if (
-            bytes_data is not None
-            or text_data is None
-            or len(text_data.encode("utf-8")) > MAX_MESSAGE_BYTES
-        ):
-            await self.send_error("bad_message", "Send JSON text messages under 4 KB.")
-            return
-        try:
-            message = json.loads(text_data)
-        except ValueError:
-            await self.send_error("bad_json", "Messages must be JSON objects.")
-            return
-        if not isinstance(message, dict) or not isinstance(message.get("type"), str):
-            await self.send_error("bad_message", "Messages need a string 'type'.")
-            return
+    async def receive_message(self, message: dict) -> None:
         handler = self.handlers.get(message["type"])
         if handler is None:
             await self.send_error("unknown_type", f"Unknown message type {message['type']!r}.")
@@ -249,9 +231,3 @@ class RpsConsumer(ChannelLayerOutageMixin, AsyncWebsocketConsumer):
             return
         self.sent.add(key)
         await self.send_json(data)
-
-    async def send_json(self, data: dict) -> None:
-        await self.send(text_data=json.dumps(data, default=str))
-
-    async def send_error(self, code: str, message: str) -> None:
-        await self.send_json({"type": "error", "code": code, "message": message})

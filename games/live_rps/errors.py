@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from casino_club.errors import Conflict, DomainError, NotFound
+from casino_club.kit.errors import Conflict, DomainError, NotFound
 
 
 class MatchNotFound(NotFound):

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import Action
-from casino_club.errors import DomainError
+from casino_club.kit.errors import DomainError
 from economy.errors import IdempotencyConflict, InsufficientCoins, InvalidIdempotencyKey
 from economy.models import LedgerTransaction
 from economy.selectors import player_balance

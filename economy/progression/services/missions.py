@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from accounts.actions import action_record
 from accounts.models import Action, NotificationKind, User
 from accounts.notifications import notification_send
-from casino_club.errors import Conflict, NotFound
+from casino_club.kit.errors import Conflict, NotFound
 from economy.models import (
     GAME_FILTERED_TYPES,
     LedgerKind,

@@ -1,5 +1,6 @@
 """What every WebSocket consumer shares: the accepted subprotocol, the close
-codes, and behaviour while the channel layer (Redis) is unreachable.
+codes, behaviour while the channel layer (Redis) is unreachable, and the
+JSON message preamble (size, JSON object, string ``type``).
 
 Close codes (docs/live.md): 4401 not signed in or the token is invalid (do
 not retry with the same credentials); 4503 the channel layer (Redis) cannot
@@ -10,14 +11,18 @@ close code other than 1000 and 3000–4999.
 
 from __future__ import annotations
 
+import json
 import logging
 
+from channels.generic.websocket import AsyncWebsocketConsumer
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from casino_club.ws_auth import APP_SUBPROTOCOL
-
 logger = logging.getLogger(__name__)
+
+# The subprotocol app clients offer (next to their ``bearer.<token>`` entry).
+APP_SUBPROTOCOL = "casino.v1"
+MAX_MESSAGE_BYTES = 4096
 
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_TRY_AGAIN_LATER = 4503
@@ -92,3 +97,39 @@ class ChannelLayerOutageMixin:
             except Exception as send_error:  # e.g. the client is already gone
                 logger.warning("websocket %s: could not close: %s", scope.get("path"), send_error)
             await self.disconnect(CLOSE_TRY_AGAIN_LATER)
+
+
+class JsonSocketConsumer(ChannelLayerOutageMixin, AsyncWebsocketConsumer):
+    """A socket that speaks small JSON objects with a string ``type``.
+
+    ``receive`` refuses binary frames, text over ``MAX_MESSAGE_BYTES`` (UTF-8),
+    invalid JSON and anything but an object with a string ``type``, each with
+    an ``error`` message, and hands the rest to :meth:`receive_message`.
+    """
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        if (
+            bytes_data is not None
+            or text_data is None
+            or len(text_data.encode("utf-8", "surrogatepass")) > MAX_MESSAGE_BYTES
+        ):
+            await self.send_error("bad_message", "Send JSON text messages under 4 KB.")
+            return
+        try:
+            message = json.loads(text_data)
+        except ValueError:
+            await self.send_error("bad_json", "Messages must be JSON objects.")
+            return
+        if not isinstance(message, dict) or not isinstance(message.get("type"), str):
+            await self.send_error("bad_message", "Messages need a string 'type'.")
+            return
+        await self.receive_message(message)
+
+    async def receive_message(self, message: dict) -> None:
+        raise NotImplementedError  # every subclass answers its own message types
+
+    async def send_json(self, data: dict) -> None:
+        await self.send(text_data=json.dumps(data, default=str))
+
+    async def send_error(self, code: str, message: str) -> None:
+        await self.send_json({"type": "error", "code": code, "message": message})
