@@ -40,6 +40,7 @@ test: venv-dev
 	@eval "$$(.ci/detect-services)" && \
 	  $(VENV)/bin/ruff check . && \
 	  $(VENV)/bin/ruff format --check . && \
+	  $(VENV)/bin/lint-imports --no-cache && \
 	  $(MANAGE) makemigrations --check --dry-run && \
 	  $(MAKE) --no-print-directory check-deploy && \
 	  $(PY) -m pytest $(PYTEST_ARGS)
@@ -50,7 +51,7 @@ check-deploy: venv
 	  $(MANAGE) check --deploy --fail-level WARNING
 
 lint: venv-dev
-	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check . && $(VENV)/bin/lint-imports --no-cache
 
 format: venv-dev
 	$(VENV)/bin/ruff check --fix . && $(VENV)/bin/ruff format .

@@ -9,11 +9,11 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
+from celery import signature
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from casino_club.celery import app as celery_app
 from games.live_rps.models import LiveMatch, LiveSeat, MatchStatus
 from games.live_rps.services.common import match_locked, queue_window
 from games.live_rps.services.settlement import (
@@ -41,7 +41,7 @@ def expiry_schedule(*, match_id: int, at: datetime) -> None:
 
     def send() -> None:
         try:
-            celery_app.signature(EXPIRE_TASK, args=[match_id]).apply_async(eta=at)
+            signature(EXPIRE_TASK, args=[match_id]).apply_async(eta=at)
         except Exception:
             logger.warning("could not schedule expiry of live match %s", match_id, exc_info=True)
 
