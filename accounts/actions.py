@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+from celery import signature
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, Min, OuterRef, Q, QuerySet
@@ -65,9 +66,8 @@ def action_dispatch_later(*, action_id: int) -> None:
     redelivery sweep hands it out later; receipts keep that exactly-once.
     """
     if settings.ACTIONS_DISPATCH == "worker":
-        from accounts.tasks import dispatch_action
-
-        dispatch_action.delay(action_id)
+        # By name: accounts.tasks imports this module (no import cycle).
+        signature("accounts.dispatch_action", args=[action_id]).delay()
     else:
         action_dispatch(action_id=action_id)
 

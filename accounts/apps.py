@@ -13,4 +13,5 @@ class AccountsConfig(AppConfig):
         import cryptography.hazmat.primitives.serialization  # noqa: F401
         import jwt.algorithms  # noqa: F401
 
+        import accounts.tasks  # noqa: F401  (tasks are sent by name; register them everywhere)
         import casino_club.kit.schema  # noqa: F401  (registers the OpenAPI JWT scheme)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime, time, timedelta
 
+from celery import signature
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
@@ -116,11 +117,13 @@ def _after_delivery(notification: Notification, preference: NotificationPreferen
         notification.player_id, _payload(notification, unread_count(player=notification.player))
     )
     if preference.email_enabled and notification.player.email:
-        from accounts.tasks import email_notification
-
-        # robust: with the broker (Redis) down the publish fails after the
-        # notification committed; that must not turn the request into a 500.
-        transaction.on_commit(lambda: email_notification.delay(notification.pk), robust=True)
+        # By name (accounts.tasks imports this module). robust: with the broker
+        # (Redis) down the publish fails after the notification committed; that
+        # must not turn the request into a 500.
+        transaction.on_commit(
+            lambda: signature("accounts.email_notification", args=[notification.pk]).delay(),
+            robust=True,
+        )
 
 
 def notification_send(
@@ -322,9 +325,7 @@ def broadcast_schedule(
         send_at=send_at or timezone.now(),
     )
     if broadcast.send_at <= timezone.now():
-        from accounts.tasks import deliver_notifications
-
-        transaction.on_commit(deliver_notifications.delay)
+        transaction.on_commit(signature("accounts.deliver_notifications").delay)
     return broadcast
 
 

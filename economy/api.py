@@ -16,7 +16,7 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from economy import selectors, services
+from economy import faucets, selectors, services
 from economy.errors import UnknownKind
 from economy.models import REWARD_KINDS, LedgerKind
 from economy.services.checks import kind_check
@@ -107,7 +107,7 @@ class ClaimOutputSerializer(serializers.Serializer):
     replayed = serializers.BooleanField()
 
 
-def claim_response(result: services.ClaimResult) -> Response:
+def claim_response(result: faucets.ClaimResult) -> Response:
     data = ClaimOutputSerializer(result).data
     return Response(data, status=status.HTTP_200_OK if result.replayed else status.HTTP_201_CREATED)
 
@@ -148,7 +148,7 @@ class WalletView(APIView):
 
     @extend_schema(operation_id="wallet_get", responses={200: OutputSerializer})
     def get(self, request):
-        state = selectors.wallet_state(player=request.user)
+        state = faucets.wallet_state(player=request.user)
         return Response(self.OutputSerializer(state).data)
 
 
@@ -264,7 +264,7 @@ CLAIM_SCHEMA = {
 class ClaimView(APIView):
     """A faucet claim with an optional Idempotency-Key; subclasses name the service."""
 
-    claim: Callable[..., services.ClaimResult]
+    claim: Callable[..., faucets.ClaimResult]
 
     def post(self, request):
         key = services.idempotency_key_check(request.headers.get("Idempotency-Key"))
@@ -275,11 +275,11 @@ class ClaimView(APIView):
 class DailyBonusClaimView(ClaimView):
     """Claim today's step of the streak ladder (once per calendar day)."""
 
-    claim = staticmethod(services.daily_bonus_claim)
+    claim = staticmethod(faucets.daily_bonus_claim)
 
 
 @extend_schema_view(post=extend_schema(operation_id="bonus_refill_claim", **CLAIM_SCHEMA))
 class RefillClaimView(ClaimView):
     """Claim the refill when the balance is below the threshold (once per cooldown)."""
 
-    claim = staticmethod(services.refill_claim)
+    claim = staticmethod(faucets.refill_claim)

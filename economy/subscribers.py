@@ -10,8 +10,8 @@ from accounts.profile import register_profile_contributor
 from accounts.selectors import job_status_get
 from accounts.services import PLAYER_JOINED
 from casino_club.kit.readiness import register_readiness_check
+from economy.faucets import signup_grant
 from economy.selectors import player_balance
-from economy.services import signup_grant
 from economy.services.reconcile import JOB_NAME
 
 

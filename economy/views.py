@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from casino_club.kit.errors import DomainError
-from economy import selectors, services
+from economy import faucets, selectors
 from economy.forms import LedgerFilterForm
 
 PAGE_SIZE = 20
@@ -35,7 +35,7 @@ def wallet_page(request):
     entries = selectors.ledger_entries_for(player=request.user, **filters)
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
-        "state": selectors.wallet_state(player=request.user),
+        "state": faucets.wallet_state(player=request.user),
         "form": form,
         "page": page,
         # A fresh key per page view: a double-clicked button claims once.
@@ -60,7 +60,7 @@ def _claim(request, claim, success: str):
 def daily_claim(request):
     return _claim(
         request,
-        services.daily_bonus_claim,
+        faucets.daily_bonus_claim,
         _("You claimed %(amount)s coins. Your balance is %(balance)s."),
     )
 
@@ -70,6 +70,6 @@ def daily_claim(request):
 def refill_claim(request):
     return _claim(
         request,
-        services.refill_claim,
+        faucets.refill_claim,
         _("Refilled %(amount)s coins. Your balance is %(balance)s."),
     )

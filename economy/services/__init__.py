@@ -17,30 +17,18 @@ from economy.services.accounts import (
 from economy.services.adjustments import adjustment_make
 from economy.services.checks import idempotency_key_check
 from economy.services.escrow import escrow_hold, escrow_pay, escrow_refund
-from economy.services.faucets import (
-    DAILY_BONUS_CLAIMED,
-    REFILL_CLAIMED,
-    ClaimResult,
-    daily_bonus_claim,
-    refill_claim,
-    signup_grant,
-)
 from economy.services.ledger import Settlement, ledger_transfer, round_settle
 from economy.services.reconcile import ReconcileReport, ledger_reconcile, reconcile_record
 
 __all__ = [
     "ADJUSTMENTS",
-    "DAILY_BONUS_CLAIMED",
     "ESCROW",
     "GAME_BANK_PREFIX",
     "MINT",
-    "REFILL_CLAIMED",
     "SHOP_SINK",
-    "ClaimResult",
     "ReconcileReport",
     "Settlement",
     "adjustment_make",
-    "daily_bonus_claim",
     "escrow_hold",
     "escrow_pay",
     "escrow_refund",
@@ -49,9 +37,7 @@ __all__ = [
     "ledger_transfer",
     "player_account",
     "reconcile_record",
-    "refill_claim",
     "round_settle",
-    "signup_grant",
     "system_account",
     "system_accounts_forget",
 ]

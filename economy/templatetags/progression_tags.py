@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django import template
 
+from economy.faucets import wallet_state
 from economy.progression.views import progression_context
-from economy.selectors import wallet_state
 
 register = template.Library()
 

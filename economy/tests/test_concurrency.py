@@ -8,12 +8,14 @@ from collections import Counter
 import pytest
 from django.db import close_old_connections, connection, transaction
 
+from economy.faucets import (
+    daily_bonus_claim,
+)
 from economy.models import BonusClaim, EconomySettings, LedgerTransaction
 from economy.selectors import economy_settings_forget, player_balance
 from economy.services import (
     MINT,
     SHOP_SINK,
-    daily_bonus_claim,
     ledger_reconcile,
     ledger_transfer,
     player_account,

@@ -17,15 +17,18 @@ from economy.errors import (
     ReasonRequired,
     RefillNotAvailable,
 )
-from economy.models import Adjustment, BonusClaim, EconomySettings, LedgerKind
-from economy.selectors import economy_settings_forget, player_balance, wallet_state
-from economy.services import (
+from economy.faucets import (
     DAILY_BONUS_CLAIMED,
     REFILL_CLAIMED,
-    adjustment_make,
     daily_bonus_claim,
     refill_claim,
     signup_grant,
+    wallet_state,
+)
+from economy.models import Adjustment, BonusClaim, EconomySettings, LedgerKind
+from economy.selectors import economy_settings_forget, player_balance
+from economy.services import (
+    adjustment_make,
 )
 from economy.tests.conftest import ledger_snapshot
 

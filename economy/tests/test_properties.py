@@ -19,18 +19,20 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from casino_club.kit.errors import DomainError
+from economy.faucets import (
+    daily_bonus_claim,
+    refill_claim,
+)
 from economy.models import Account, AccountKind, LedgerTransaction
 from economy.selectors import economy_settings_get
 from economy.services import (
     MINT,
     SHOP_SINK,
-    daily_bonus_claim,
     escrow_hold,
     escrow_refund,
     ledger_reconcile,
     ledger_transfer,
     player_account,
-    refill_claim,
     round_settle,
     system_account,
 )

@@ -1,4 +1,5 @@
-"""Where coins come from: the signup grant, the daily bonus and the refill.
+"""Where coins come from: the signup grant, the daily bonus and the refill
+(and the wallet's view of them, ``wallet_state``).
 
 All three pay from the ``mint`` and go through the ledger. There is no other
 source of coins and no way to buy them (docs/ledger.md).
@@ -16,12 +17,16 @@ from accounts.actions import action_record
 from accounts.live import push_to_player
 from economy.errors import BonusAlreadyClaimed, RefillNotAvailable
 from economy.models import Account, BonusClaim, BonusKind, LedgerKind, LedgerTransaction
+from economy.progression import rules as progress_rules
+from economy.progression import selectors as progress_selectors
 from economy.progression.selectors import daily_bonus_amount
 from economy.selectors import (
     daily_streak_next,
     economy_settings_get,
     ladder_day_for,
     last_claim,
+    local_midnight_after,
+    player_balance,
 )
 from economy.services.accounts import MINT, player_account, system_account
 from economy.services.checks import idempotency_key_check
@@ -231,3 +236,63 @@ def refill_claim(
         )
         push_to_player(player.pk, {"type": "wallet.balance", "balance": account.balance})
     return _result(claim, balance=account.balance)
+
+
+def wallet_state(*, player, now: datetime | None = None) -> dict:
+    """Balance, today's bonus (streak, ladder) and the refill, as the wallet shows them."""
+    now = now or timezone.now()
+    rules = economy_settings_get()
+    balance = player_balance(player=player)
+    today = player.local_date(now)
+    # The VIP perk multiplies every step, so the ladder shows what a claim pays.
+    vip = progress_selectors.vip_tier_for(player)
+    multiplier = progress_rules.tier_rule(vip).daily_bonus_multiplier
+    ladder_amounts = [progress_rules.multiplied(step, multiplier) for step in rules.daily_ladder]
+
+    last_daily = last_claim(player=player, kind=BonusKind.DAILY)
+    claimed_today = last_daily is not None and last_daily.local_date >= today
+    if claimed_today:
+        streak = last_daily.streak
+        current_day = last_daily.ladder_day
+        next_amount = ladder_amounts[ladder_day_for(streak + 1) - 1]
+    else:
+        alive = last_daily is not None and last_daily.local_date == today - timedelta(days=1)
+        streak = last_daily.streak if alive else 0
+        current_day = ladder_day_for(daily_streak_next(last=last_daily, today=today))
+        next_amount = ladder_amounts[current_day - 1]
+    ladder = []
+    for day, amount in enumerate(ladder_amounts, start=1):
+        if day < current_day or (day == current_day and claimed_today):
+            state = "claimed"
+        elif day == current_day:
+            state = "available"
+        else:
+            state = "upcoming"
+        ladder.append({"day": day, "amount": amount, "state": state, "current": day == current_day})
+
+    last_refill = last_claim(player=player, kind=BonusKind.REFILL)
+    cooldown = timedelta(hours=rules.refill_cooldown_hours)
+    cooling_until = last_refill.created_at + cooldown if last_refill else None
+    cooling = cooling_until is not None and cooling_until > now
+    below = balance < rules.refill_threshold
+    return {
+        "balance": balance,
+        "daily_bonus": {
+            "claimed_today": claimed_today,
+            "available": not claimed_today,
+            "streak": streak,
+            "current_day": current_day,
+            "next_amount": next_amount,
+            "ladder": ladder,
+            "next_reset": local_midnight_after(player=player, day=today),
+            "vip_tier": vip,
+            "vip_multiplier": multiplier,
+        },
+        "refill": {
+            "available": below and not cooling,
+            "threshold": rules.refill_threshold,
+            "amount": rules.refill_amount,
+            "cooldown_hours": rules.refill_cooldown_hours,
+            "next_available_at": cooling_until if cooling else None,
+        },
+    }
