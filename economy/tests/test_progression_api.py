@@ -157,9 +157,9 @@ def test_profile_shows_progression(player_client, player, django_capture_on_comm
 def test_daily_bonus_is_multiplied_by_the_vip_tier(
     player, django_capture_on_commit_callbacks, client
 ):
+    from economy.faucets import daily_bonus_claim
     from economy.models import PlayerProgress, VipTier
     from economy.selectors import economy_settings_get
-    from economy.services import daily_bonus_claim
 
     PlayerProgress.objects.create(player=player, vip_tier=VipTier.GOLD, xp=25_000, level=23)
     base = economy_settings_get().daily_ladder[0]

@@ -171,7 +171,7 @@ def test_wager_coins_adds_wagers_up_to_the_target(player, django_capture_on_comm
 
 
 def test_claim_daily_bonus_mission(player, django_capture_on_commit_callbacks):
-    from economy.services import daily_bonus_claim
+    from economy.faucets import daily_bonus_claim
 
     template("bonus", MissionType.CLAIM_DAILY_BONUS, 1)
     with django_capture_on_commit_callbacks(execute=True):

@@ -6,8 +6,9 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from accounts.selectors import job_status_get
+from economy.faucets import daily_bonus_claim
 from economy.models import Account, Entry
-from economy.services import daily_bonus_claim, ledger_reconcile, round_settle
+from economy.services import ledger_reconcile, round_settle
 from economy.tasks import reconcile_ledger
 
 pytestmark = pytest.mark.django_db
