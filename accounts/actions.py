@@ -21,6 +21,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, Min, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from accounts.action_types import (
+    CLIENT_TYPES,
+    ActionContractError,
+    ActionMetadata,
+    spec_for,
+)
 from accounts.models import Action, ActionReceipt, User
 from casino_club.kit.errors import DomainError
 
@@ -36,8 +42,11 @@ def subscribe(action_type: str, name: str) -> Callable[[Handler], Handler]:
     """Register ``handler`` for ``action_type`` (or ``"*"``) under a stable name.
 
     The name is stored in receipts; renaming a subscriber makes it see old
-    actions as new, so keep names stable.
+    actions as new, so keep names stable. A type that is not in the action
+    catalogue (``accounts.action_types``) is refused at import time.
     """
+    if action_type != ALL:
+        spec_for(action_type)
 
     def register(handler: Handler) -> Handler:
         _subscribers[action_type][name] = handler
@@ -53,7 +62,11 @@ def subscribers_for(action_type: str) -> dict[str, Handler]:
 def action_record(
     *, player: User, type: str, value: int = 0, metadata: dict | None = None
 ) -> Action:
-    """Write an action row; subscribers get it once the caller's transaction commits."""
+    """Write an action row; subscribers get it once the caller's transaction commits.
+
+    The type and its metadata must match the catalogue (``ActionContractError``).
+    """
+    spec_for(type).check(metadata or {})
     action = Action.objects.create(player=player, type=type, value=value, metadata=metadata or {})
     transaction.on_commit(lambda: action_dispatch_later(action_id=action.pk), robust=True)
     return action
@@ -80,7 +93,13 @@ def action_dispatch(*, action_id: int) -> None:
 
 
 def action_deliver(*, action: Action, subscriber: str, handler: Handler) -> bool:
-    """Run ``handler`` and write its receipt atomically; False if already handled."""
+    """Run ``handler`` and write its receipt atomically; False if already handled.
+
+    The handler reads the metadata through the catalogue's read-only view, so
+    a key the catalogue does not declare fails loudly.
+    """
+    if not isinstance(action.metadata, ActionMetadata):
+        action.metadata = ActionMetadata(spec_for(action.type), action.metadata)
     if ActionReceipt.objects.filter(action=action, subscriber=subscriber).exists():
         return False
     try:
@@ -91,6 +110,9 @@ def action_deliver(*, action: Action, subscriber: str, handler: Handler) -> bool
         # A concurrent delivery wrote the receipt first: its effects stand, ours rolled back.
         if ActionReceipt.objects.filter(action=action, subscriber=subscriber).exists():
             return False
+        raise
+    except ActionContractError:
+        # A broken contract is a bug to fix, not a failure to retry quietly.
         raise
     except Exception:
         # One failing subscriber must not stop the others; the sweep retries it.
@@ -154,15 +176,11 @@ class ActionNotAllowed(DomainError):
     default_message = "This action type cannot be reported by a client."
 
 
-# Client-side events a browser or app may report about itself. Everything
-# else (rounds, coins, claims) is recorded by the server only.
-CLIENT_ACTIONS = frozenset(
-    {"PAGE_VIEW_SHOP", "PAGE_VIEW_GALLERY", "PAGE_VIEW_PASS", "SHARE_CLICK", "INVITE_LINK_COPIED"}
-)
-
-
 def client_action_record(*, player: User, type: str, metadata: dict | None = None) -> Action:
-    """Record an allow-listed client event; anything else is refused."""
-    if type not in CLIENT_ACTIONS:
-        raise ActionNotAllowed(fields={"type": [f"Allowed: {', '.join(sorted(CLIENT_ACTIONS))}."]})
+    """Record a client event (the catalogue's client types); anything else is refused.
+
+    Rounds, coins and claims are recorded by the server only.
+    """
+    if type not in CLIENT_TYPES:
+        raise ActionNotAllowed(fields={"type": [f"Allowed: {', '.join(sorted(CLIENT_TYPES))}."]})
     return action_record(player=player, type=type, metadata=metadata or {})

@@ -12,7 +12,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import notifications, profile
-from accounts.actions import CLIENT_ACTIONS, client_action_record
+from accounts.action_types import CLIENT_TYPES
+from accounts.actions import client_action_record
 from accounts.forms import PreferencesForm
 from accounts.models import ALWAYS_DELIVERED, Audience, NotificationKind, User, time_zone_choices
 from casino_club.kit.api_fields import StrictBooleanField, StrictCharField, StrictRegexField
@@ -347,7 +348,7 @@ class ActionReportView(APIView):
     """
 
     class ClientActionInputSerializer(serializers.Serializer):
-        type = serializers.ChoiceField(choices=sorted(CLIENT_ACTIONS))
+        type = serializers.ChoiceField(choices=sorted(CLIENT_TYPES))
         metadata = ClientMetadataField(required=False, default=dict)
 
     class ClientActionSerializer(serializers.Serializer):

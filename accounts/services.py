@@ -17,12 +17,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.action_types import ActionType
 from accounts.actions import action_record
 from accounts.models import JobStatus, User
 from casino_club.kit.errors import DomainError
-
-PLAYER_JOINED = "PLAYER_JOINED"
-LOGGED_IN = "LOGGED_IN"
 
 
 class InvalidDateOfBirth(DomainError):
@@ -59,7 +57,7 @@ def date_of_birth_check(*, born: date | None, today: date | None = None) -> date
 
 def player_joined(*, player: User, source: str) -> None:
     """Record that a new player exists; the economy opens their wallet from it."""
-    action_record(player=player, type=PLAYER_JOINED, metadata={"source": source})
+    action_record(player=player, type=ActionType.PLAYER_JOINED, metadata={"source": source})
 
 
 @transaction.atomic
@@ -87,7 +85,7 @@ def player_register(*, user: User, nickname: str, date_of_birth: date | None, so
 def player_logged_in(*, player: User) -> None:
     """Record a login (any interface: the page, the app API, after MFA)."""
     with transaction.atomic():
-        action_record(player=player, type=LOGGED_IN)
+        action_record(player=player, type=ActionType.LOGGED_IN)
 
 
 def player_create(

@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.action_types import ActionType
 from accounts.actions import action_record
 from accounts.live import push_to_player
 from economy.errors import BonusAlreadyClaimed, RefillNotAvailable
@@ -32,8 +33,6 @@ from economy.services.accounts import MINT, player_account, system_account
 from economy.services.checks import idempotency_key_check
 from economy.services.ledger import ledger_transfer
 
-DAILY_BONUS_CLAIMED = "DAILY_BONUS_CLAIMED"
-REFILL_CLAIMED = "REFILL_CLAIMED"
 SIGNUP_SCOPE = "signup_grant"
 
 
@@ -167,7 +166,7 @@ def daily_bonus_claim(
         )
         action_record(
             player=player,
-            type=DAILY_BONUS_CLAIMED,
+            type=ActionType.DAILY_BONUS_CLAIMED,
             value=amount,
             metadata={
                 "streak": streak,
@@ -230,7 +229,7 @@ def refill_claim(
         )
         action_record(
             player=player,
-            type=REFILL_CLAIMED,
+            type=ActionType.REFILL_CLAIMED,
             value=rules.refill_amount,
             metadata={"transaction_id": txn.pk},
         )

@@ -5,17 +5,17 @@ Registered from ``EconomyConfig.ready``; ``accounts`` never imports us.
 
 from __future__ import annotations
 
+from accounts.action_types import ActionType
 from accounts.actions import subscribe
 from accounts.profile import register_profile_contributor
 from accounts.selectors import job_status_get
-from accounts.services import PLAYER_JOINED
 from casino_club.kit.readiness import register_readiness_check
 from economy.faucets import signup_grant
 from economy.selectors import player_balance
 from economy.services.reconcile import JOB_NAME
 
 
-@subscribe(PLAYER_JOINED, "economy.signup_grant")
+@subscribe(ActionType.PLAYER_JOINED, "economy.signup_grant")
 def open_wallet(action) -> None:
     """A new player's wallet opens with the signup grant (once, see signup_grant)."""
     signup_grant(player=action.player)

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from accounts.action_types import ActionType
 from accounts.actions import action_record
 from casino_club.kit.errors import DomainError, NotFound
 from economy.errors import IdempotencyConflict
@@ -30,7 +31,6 @@ from games.feedback import feedback_for
 from games.models import GameConfig, GameRound, SeedPair
 from games.selectors import active_configs
 
-ROUND_PLAYED = "ROUND_PLAYED"
 DEFAULT_RTP_BAND = (0.85, 0.99)
 CLIENT_SEED_PATTERN = re.compile(r"[\x20-\x7e]{1,64}")
 
@@ -389,7 +389,7 @@ def round_play(
             )
             action_record(
                 player=player,
-                type=ROUND_PLAYED,
+                type=ActionType.ROUND_PLAYED,
                 value=wager,
                 metadata={
                     "round": game_round.pk,

@@ -3,10 +3,18 @@ from __future__ import annotations
 import pytest
 from django.db import transaction
 
-from accounts import actions
+from accounts import action_types, actions
 from accounts.models import Action, ActionReceipt
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _test_types(monkeypatch):
+    """Two test-only action types, in the catalogue for the length of a test."""
+    for name in ("TEST_EVENT", "TEST_FLAKY"):
+        spec = action_types.ActionSpec(name, recorded_by="tests", value="any")
+        monkeypatch.setitem(action_types.CATALOGUE, name, spec)
 
 
 @pytest.fixture

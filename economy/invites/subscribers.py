@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+from accounts.action_types import ActionType
 from accounts.actions import subscribe
 from accounts.profile import register_profile_contributor
 from economy.invites.selectors import invite_counts_for
 from economy.invites.services import REWARD_LEVEL, invite_code_get, referral_reward
-from economy.progression.services import LEVEL_REACHED
 
 
-@subscribe(LEVEL_REACHED, "economy.invites.reward")
+@subscribe(ActionType.LEVEL_REACHED, "economy.invites.reward")
 def reward_at_level(action) -> None:
     if action.value >= REWARD_LEVEL:
         referral_reward(invitee=action.player)

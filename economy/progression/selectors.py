@@ -15,7 +15,8 @@ from django.core.cache import cache
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from accounts.models import Action, User
+from accounts.models import User
+from accounts.selectors import action_player_ids
 from economy.models import Event, MissionPeriod, PlayerMission, PlayerProgress, VipTier
 from economy.progression import rules
 
@@ -239,5 +240,5 @@ def boosts_at(now: datetime | None = None) -> Boosts:
 
 def active_players(*, now: datetime) -> QuerySet[User]:
     """Players with an action in the last ``ACTIVE_DAYS`` (roll-overs and announcements)."""
-    recent = Action.objects.filter(created_at__gte=now - timedelta(days=ACTIVE_DAYS))
-    return User.objects.filter(is_active=True, pk__in=recent.values("player_id"))
+    recent = action_player_ids(since=now - timedelta(days=ACTIVE_DAYS))
+    return User.objects.filter(is_active=True, pk__in=recent)

@@ -6,15 +6,15 @@ action (the dispatcher's receipts); names are stored in receipts, keep them.
 
 from __future__ import annotations
 
+from accounts.action_types import ActionType
 from accounts.actions import subscribe
 from accounts.profile import register_profile_contributor
 from economy.progression import rules, selectors
-from economy.progression.services import LIVE_MATCH_PLAYED, ROUND_PLAYED
 from economy.progression.services.missions import TYPES_BY_ACTION, missions_progress
 from economy.progression.services.xp import play_record
 
 
-@subscribe(ROUND_PLAYED, "progression.play")
+@subscribe(ActionType.ROUND_PLAYED, "progression.play")
 def round_played(action) -> None:
     """A round: days played, streak and play XP (per round plus per coins wagered)."""
     play_record(
@@ -26,7 +26,7 @@ def round_played(action) -> None:
     )
 
 
-@subscribe(LIVE_MATCH_PLAYED, "progression.play")
+@subscribe(ActionType.LIVE_MATCH_PLAYED, "progression.play")
 def live_match_played(action) -> None:
     play_record(
         player=action.player,

@@ -13,9 +13,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.action_types import ActionType
 from accounts.actions import action_record
-from accounts.models import Action, NotificationKind, User
+from accounts.models import NotificationKind, User
 from accounts.notifications import notification_send
+from accounts.selectors import action_player_ids
 from casino_club.kit.errors import DomainError, NotFound
 from economy.models import (
     ItemSource,
@@ -28,13 +30,11 @@ from economy.models import (
     Season,
     XpSource,
 )
-from economy.progression.services import ROUND_PLAYED
 from economy.progression.services.xp import xp_grant
 from economy.season_pass.selectors import pass_xp_for, reward_label, season_current, tiers_for
 from economy.services import MINT, ledger_transfer, player_account, system_account
 from economy.shop.services import inventory_grant
 
-SEASON_TIER_CLAIMED = "PASS_TIER_CLAIMED"
 CLAIM_SCOPE = "pass_claim"
 # The weekly coupon: flat bonus XP for active players behind the season's pace.
 COUPON_XP = 100
@@ -127,7 +127,7 @@ def pass_tier_claim(
             inventory_grant(player=player, item=tier.item, quantity=1, source=ItemSource.PASS)
         action_record(
             player=player,
-            type=SEASON_TIER_CLAIMED,
+            type=ActionType.PASS_TIER_CLAIMED,
             value=tier.number,
             metadata={"season": season.slug, "reward": tier.reward_kind},
         )
@@ -200,12 +200,8 @@ def pass_coupons_grant(*, now: datetime | None = None) -> int:
         return 0
     pace = _pace_xp(season, tiers[-1].xp_required, now)
     week_start = timezone.localdate(now) - timedelta(days=timezone.localdate(now).weekday())
-    active = (
-        Action.objects.filter(
-            type=ROUND_PLAYED, created_at__gte=now - timedelta(days=COUPON_ACTIVE_DAYS)
-        )
-        .values_list("player_id", flat=True)
-        .distinct()
+    active = action_player_ids(
+        since=now - timedelta(days=COUPON_ACTIVE_DAYS), types=[ActionType.ROUND_PLAYED]
     )
     granted = 0
     for player in User.objects.filter(pk__in=active, is_active=True).iterator():

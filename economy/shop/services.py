@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from accounts.action_types import ActionType
 from accounts.actions import action_record
 from casino_club.kit.errors import DomainError, NotFound
 from casino_club.kit.validation import is_whole_number
@@ -28,7 +29,6 @@ from economy.services import (
 )
 from economy.shop.selectors import item_is_available, price_for, tier_allows
 
-SHOP_PURCHASED = "SHOP_PURCHASED"
 MAX_QUANTITY = 100
 
 
@@ -195,7 +195,7 @@ def shop_buy(
         inventory_grant(player=player, item=item, quantity=quantity, source=ItemSource.SHOP)
         action_record(
             player=player,
-            type=SHOP_PURCHASED,
+            type=ActionType.SHOP_PURCHASED,
             value=total,
             metadata={"item": item.slug, "quantity": quantity, "unit_price": price.price},
         )

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from accounts.action_types import ActionType
 from accounts.actions import action_dispatch
 from accounts.models import Action
 from economy.errors import (
@@ -17,14 +18,7 @@ from economy.errors import (
     ReasonRequired,
     RefillNotAvailable,
 )
-from economy.faucets import (
-    DAILY_BONUS_CLAIMED,
-    REFILL_CLAIMED,
-    daily_bonus_claim,
-    refill_claim,
-    signup_grant,
-    wallet_state,
-)
+from economy.faucets import daily_bonus_claim, refill_claim, signup_grant, wallet_state
 from economy.models import Adjustment, BonusClaim, EconomySettings, LedgerKind
 from economy.selectors import economy_settings_forget, player_balance
 from economy.services import (
@@ -89,7 +83,7 @@ def test_the_first_daily_claim_pays_day_one_and_records_an_action(player):
 
     assert (result.amount, result.streak, result.ladder_day) == (100, 1, 1)
     assert result.balance == 100 == player_balance(player=player)
-    action = Action.objects.get(player=player, type=DAILY_BONUS_CLAIMED)
+    action = Action.objects.get(player=player, type=ActionType.DAILY_BONUS_CLAIMED)
     assert action.value == 100
     assert action.metadata["streak"] == 1
 
@@ -235,7 +229,7 @@ def test_a_broke_player_can_refill(player):
 
     assert result.amount == 500
     assert player_balance(player=player) == 500
-    assert Action.objects.filter(player=player, type=REFILL_CLAIMED).exists()
+    assert Action.objects.filter(player=player, type=ActionType.REFILL_CLAIMED).exists()
 
 
 def test_the_refill_is_refused_at_or_above_the_threshold(player, fund):

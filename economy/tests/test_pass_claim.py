@@ -145,7 +145,12 @@ def test_weekly_coupon_goes_to_active_players_behind_the_pace_once(
     ahead = make_player("Ahead")
     idle = make_player("Idle")
     for someone in (player, other_player, ahead):
-        action_record(player=someone, type="ROUND_PLAYED", value=1)
+        action_record(
+            player=someone,
+            type="ROUND_PLAYED",
+            value=1,
+            metadata={"round": 0, "game": "slots", "wager": 1, "payout": 0, "net": -1},
+        )
     give_xp(ahead, 150, "lots")  # pace a quarter into the season is ~37 XP
     give_xp(other_player, 10, "little")
 

@@ -8,11 +8,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
+from accounts.action_types import ActionType
 from accounts.actions import action_dispatch
 from accounts.models import Action, ActionReceipt, Notification, NotificationKind
 from economy.models import LedgerKind, LedgerTransaction, PlayerProgress, VipTier, XpGrant, XpSource
 from economy.progression import rules, selectors
-from economy.progression.services import LEVEL_REACHED, TIER_REACHED, XP_GAINED
 from economy.progression.services.xp import xp_grant
 from economy.selectors import player_balance
 from economy.tests.progression_helpers import round_action
@@ -51,7 +51,7 @@ def test_a_round_gives_xp_per_round_and_per_coins_wagered(
     assert progress.xp == rules.XP_PER_ROUND + 100 // rules.COINS_PER_WAGER_XP == 10
     grant = XpGrant.objects.get(player=player)
     assert (grant.source, grant.amount) == (XpSource.PLAY, 10)
-    gained = Action.objects.get(player=player, type=XP_GAINED)
+    gained = Action.objects.get(player=player, type=ActionType.XP_GAINED)
     assert gained.value == 10
     assert gained.metadata["total"] == 10
 
@@ -121,7 +121,7 @@ def test_level_up_records_action_notification_and_reward(
 
     assert progress_of(player).level == 5
     levels = list(
-        Action.objects.filter(player=player, type=LEVEL_REACHED)
+        Action.objects.filter(player=player, type=ActionType.LEVEL_REACHED)
         .order_by("value")
         .values_list("value", flat=True)
     )
@@ -144,7 +144,7 @@ def test_tier_up_needs_days_played_and_notifies(player, django_capture_on_commit
 
     assert progress_of(player).days_played == 7
     assert selectors.vip_tier_for(player) == VipTier.SILVER
-    tier_action = Action.objects.get(player=player, type=TIER_REACHED)
+    tier_action = Action.objects.get(player=player, type=ActionType.TIER_REACHED)
     assert tier_action.metadata == {"tier": VipTier.SILVER}
     assert Notification.objects.filter(player=player, kind=NotificationKind.TIER_UP).count() == 1
 

@@ -18,6 +18,8 @@ from datetime import datetime
 from django.conf import settings
 from django.db import transaction
 
+from accounts.action_types import ActionType
+from accounts.selectors import action_history
 from games.leaderboards import backends
 from games.leaderboards.boards import (
     Board,
@@ -30,12 +32,10 @@ from games.leaderboards.boards import (
 )
 from games.leaderboards.models import LeaderboardScore
 from games.leaderboards.push import leaderboards_touched
-from games.live_rps.services import LIVE_MATCH_PLAYED
 
 # Recorded by economy's progression on every XP grant (value: XP granted,
 # metadata {"total": lifetime XP}); a string here because games never imports
 # economy's internals.
-XP_GAINED = "XP_GAINED"
 
 
 def scores_record(*, changes: Iterable[ScoreChange]) -> list[backends.Stored]:
@@ -117,7 +117,6 @@ def leaderboards_rebuild(*, at: datetime | None = None) -> dict[str, int]:
     site is quiet: a round settled while it runs may be counted twice or not
     at all until the next rebuild.
     """
-    from accounts.models import Action
     from games.live_rps.models import LiveRating
     from games.models import GameRound
 
@@ -133,10 +132,7 @@ def leaderboards_rebuild(*, at: datetime | None = None) -> dict[str, int]:
             totals, current(round_changes(player_id=player_id, net=payout - wager, at=created_at))
         )
 
-    xp = Action.objects.filter(type=XP_GAINED).values_list(
-        "player_id", "value", "metadata", "created_at"
-    )
-    for player_id, value, metadata, created_at in xp.order_by("pk").iterator(chunk_size=5000):
+    for player_id, value, metadata, created_at in action_history(type=ActionType.XP_GAINED):
         total = metadata.get("total") if isinstance(metadata, dict) else None
         _accumulate(
             totals,
@@ -144,10 +140,9 @@ def leaderboards_rebuild(*, at: datetime | None = None) -> dict[str, int]:
         )
 
     ratings = dict(LiveRating.objects.values_list("player_id", "rating"))
-    matches = Action.objects.filter(type=LIVE_MATCH_PLAYED).values_list(
-        "player_id", "metadata", "created_at"
-    )
-    for player_id, metadata, created_at in matches.order_by("pk").iterator(chunk_size=5000):
+    for player_id, _stake, metadata, created_at in action_history(
+        type=ActionType.LIVE_MATCH_PLAYED
+    ):
         rating = metadata.get("rating") if isinstance(metadata, dict) else None
         if rating is None or player_id not in ratings:
             continue

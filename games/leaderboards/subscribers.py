@@ -7,20 +7,13 @@ Periods come from the action's own time, not the delivery time.
 
 from __future__ import annotations
 
+from accounts.action_types import ActionType
 from accounts.actions import subscribe
-from games.leaderboards.services import (
-    LIVE_MATCH_PLAYED,
-    XP_GAINED,
-    rating_changes,
-    round_changes,
-    scores_record,
-    xp_changes,
-)
+from games.leaderboards.services import rating_changes, round_changes, scores_record, xp_changes
 from games.live_rps.models import LiveRating
-from games.services import ROUND_PLAYED
 
 
-@subscribe(ROUND_PLAYED, "games.leaderboards.round")
+@subscribe(ActionType.ROUND_PLAYED, "games.leaderboards.round")
 def round_played(action) -> None:
     scores_record(
         changes=round_changes(
@@ -29,7 +22,7 @@ def round_played(action) -> None:
     )
 
 
-@subscribe(XP_GAINED, "games.leaderboards.xp")
+@subscribe(ActionType.XP_GAINED, "games.leaderboards.xp")
 def xp_gained(action) -> None:
     total = action.metadata.get("total")
     scores_record(
@@ -42,7 +35,7 @@ def xp_gained(action) -> None:
     )
 
 
-@subscribe(LIVE_MATCH_PLAYED, "games.leaderboards.rating")
+@subscribe(ActionType.LIVE_MATCH_PLAYED, "games.leaderboards.rating")
 def live_match_played(action) -> None:
     reached = action.metadata.get("rating")
     current = (

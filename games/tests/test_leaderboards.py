@@ -310,7 +310,12 @@ def test_rebuild_reproduces_the_live_scores(make_player):
             params={"bets": [{"type": "red", "value": None, "amount": 50}]},
         )
     with transaction.atomic():
-        action_record(player=alice, type="XP_GAINED", value=40, metadata={"total": 140})
+        action_record(
+            player=alice,
+            type="XP_GAINED",
+            value=40,
+            metadata={"total": 140, "source": "play", "reference": "test"},
+        )
         LiveRating.objects.create(player=bob, rating=1216)
         action_record(
             player=bob,

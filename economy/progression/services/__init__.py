@@ -11,21 +11,7 @@ Every XP grant records an ``XP_GAINED`` action in the same transaction
 (leaderboards subscribe to it); level-ups and tier-ups record
 ``LEVEL_REACHED`` / ``TIER_REACHED`` and notify the player. Coins paid here
 (level and mission rewards) come from the mint through the ledger.
-
-This module holds only the action type names, so importing them pulls in
-none of the services.
+Action types come from the catalogue (``accounts.action_types``).
 """
 
 from __future__ import annotations
-
-XP_GAINED = "XP_GAINED"
-LEVEL_REACHED = "LEVEL_REACHED"
-TIER_REACHED = "TIER_REACHED"
-MISSION_CLAIMED = "MISSION_CLAIMED"
-# Action types recorded elsewhere that progression reacts to (strings, so
-# economy never imports games).
-ROUND_PLAYED = "ROUND_PLAYED"
-LIVE_MATCH_PLAYED = "LIVE_MATCH_PLAYED"
-LIVE_MATCH_WON = "LIVE_MATCH_WON"
-DAILY_BONUS_CLAIMED = "DAILY_BONUS_CLAIMED"
-LOGGED_IN = "LOGGED_IN"

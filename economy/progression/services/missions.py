@@ -16,9 +16,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.action_types import ActionType
 from accounts.actions import action_record
 from accounts.models import Action, NotificationKind, User
 from accounts.notifications import notification_send
+from accounts.selectors import action_times
 from casino_club.kit.errors import Conflict, NotFound
 from economy.models import (
     GAME_FILTERED_TYPES,
@@ -36,13 +38,6 @@ from economy.progression.selectors import (
     mission_get,
     missions_for,
     period_window,
-)
-from economy.progression.services import (
-    DAILY_BONUS_CLAIMED,
-    LIVE_MATCH_WON,
-    LOGGED_IN,
-    MISSION_CLAIMED,
-    ROUND_PLAYED,
 )
 from economy.progression.services.xp import xp_grant
 from economy.services import MINT, ledger_transfer, player_account, system_account
@@ -130,7 +125,7 @@ def _progress_for(action: Action, mission_type: str, game: str) -> int:
     """How far one action moves a mission of this type (0 when it does not count)."""
     meta = action.metadata or {}
     if mission_type in GAME_FILTERED_TYPES:
-        if action.type != ROUND_PLAYED or (game and meta.get("game") != game):
+        if action.type != ActionType.ROUND_PLAYED or (game and meta.get("game") != game):
             return 0
         if mission_type == MissionType.PLAY_ROUNDS:
             return 1
@@ -138,17 +133,17 @@ def _progress_for(action: Action, mission_type: str, game: str) -> int:
             return int(meta.get("payout", 0) > meta.get("wager", 0))
         return max(int(meta.get("wager", action.value)), 0)
     if mission_type == MissionType.CLAIM_DAILY_BONUS:
-        return int(action.type == DAILY_BONUS_CLAIMED)
+        return int(action.type == ActionType.DAILY_BONUS_CLAIMED)
     if mission_type == MissionType.WIN_LIVE_MATCH:
-        return int(action.type == LIVE_MATCH_WON)
+        return int(action.type == ActionType.LIVE_MATCH_WON)
     return 0
 
 
 TYPES_BY_ACTION = {
-    ROUND_PLAYED: list(GAME_FILTERED_TYPES),
-    DAILY_BONUS_CLAIMED: [MissionType.CLAIM_DAILY_BONUS],
-    LIVE_MATCH_WON: [MissionType.WIN_LIVE_MATCH],
-    LOGGED_IN: [MissionType.LOGIN_DAYS],
+    ActionType.ROUND_PLAYED: list(GAME_FILTERED_TYPES),
+    ActionType.DAILY_BONUS_CLAIMED: [MissionType.CLAIM_DAILY_BONUS],
+    ActionType.LIVE_MATCH_WON: [MissionType.WIN_LIVE_MATCH],
+    ActionType.LOGGED_IN: [MissionType.LOGIN_DAYS],
 }
 
 
@@ -203,15 +198,11 @@ def longest_break_seconds(*, mission: PlayerMission, now: datetime) -> float:
     end = min(now, mission.ends_at)
     if end <= mission.starts_at:
         return 0.0
-    moments = list(
-        Action.objects.filter(
-            player_id=mission.player_id,
-            type=ROUND_PLAYED,
-            created_at__gte=mission.starts_at,
-            created_at__lt=end,
-        )
-        .order_by("created_at")
-        .values_list("created_at", flat=True)
+    moments = action_times(
+        player_id=mission.player_id,
+        type=ActionType.ROUND_PLAYED,
+        since=mission.starts_at,
+        until=end,
     )
     if not moments:
         # A break is time away after playing: a player who has not played in
@@ -310,7 +301,7 @@ def mission_claim(
             )
         action_record(
             player=player,
-            type=MISSION_CLAIMED,
+            type=ActionType.MISSION_CLAIMED,
             value=coins,
             metadata={
                 "mission": mission.pk,

@@ -12,13 +12,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.action_types import ActionType
 from accounts.actions import action_record
 from accounts.models import NotificationKind, User
 from accounts.notifications import notification_send
 from economy.models import LedgerKind, PlayerProgress, XpGrant, XpSource
 from economy.progression import rules
 from economy.progression.selectors import boosts_at
-from economy.progression.services import LEVEL_REACHED, TIER_REACHED, XP_GAINED
 from economy.progression.services.streaks import streak_step
 from economy.services import MINT, ledger_transfer, player_account, system_account
 
@@ -77,7 +77,7 @@ def _grant(
     progress.save(update_fields=["xp", "updated_at"])
     action_record(
         player=player,
-        type=XP_GAINED,
+        type=ActionType.XP_GAINED,
         value=amount,
         metadata={"total": progress.xp, "source": source, "reference": reference},
     )
@@ -92,7 +92,7 @@ def _levels_and_tier(*, progress: PlayerProgress, now: datetime) -> None:
     if new_level > old_level:
         reward = 0
         for level in range(old_level + 1, new_level + 1):
-            action_record(player=player, type=LEVEL_REACHED, value=level)
+            action_record(player=player, type=ActionType.LEVEL_REACHED, value=level)
             coins = rules.level_reward_coins(level)
             if coins:
                 ledger_transfer(
@@ -132,7 +132,7 @@ def _tier_check(*, progress: PlayerProgress) -> None:
     rule = rules.tier_rule(reached)
     action_record(
         player=progress.player,
-        type=TIER_REACHED,
+        type=ActionType.TIER_REACHED,
         value=rules.tier_rank(reached),
         metadata={"tier": reached},
     )

@@ -45,12 +45,9 @@ from games.live_rps.services.matchmaking import (
     player_leave,
 )
 from games.live_rps.services.moves import match_commit, match_reveal
-from games.live_rps.services.settlement import LIVE_MATCH_PLAYED, LIVE_MATCH_WON
 
 __all__ = [
     "EXPIRE_TASK",
-    "LIVE_MATCH_PLAYED",
-    "LIVE_MATCH_WON",
     "FindResult",
     "commit_window",
     "live_matches_expire_overdue",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from accounts.action_types import ActionType
 from accounts.actions import action_record
 from accounts.live import push_to_group
 from economy import services as economy
@@ -18,9 +19,6 @@ from games.live_rps import elo
 from games.live_rps.models import LiveMatch, LiveRating, LiveSeat, MatchOutcome, MatchStatus
 from games.live_rps.services.common import match_group, ratings_of
 from games.rps.game import BEATS
-
-LIVE_MATCH_PLAYED = "LIVE_MATCH_PLAYED"
-LIVE_MATCH_WON = "LIVE_MATCH_WON"
 
 
 def waiting_close(*, match: LiveMatch, now: datetime, reason: str) -> bool:
@@ -172,9 +170,13 @@ def _record_played(
             "opponent": opponent.pk,
             "rating": new_rating,
         }
-        action_record(player=user, type=LIVE_MATCH_PLAYED, value=match.stake, metadata=metadata)
+        action_record(
+            player=user, type=ActionType.LIVE_MATCH_PLAYED, value=match.stake, metadata=metadata
+        )
         if result in ("win", "forfeit_win"):
-            action_record(player=user, type=LIVE_MATCH_WON, value=payouts[side], metadata=metadata)
+            action_record(
+                player=user, type=ActionType.LIVE_MATCH_WON, value=payouts[side], metadata=metadata
+            )
 
 
 def _publish_result(*, match: LiveMatch, per_side: dict[str, str], payouts: dict[str, int]) -> None:
