@@ -77,50 +77,45 @@ def _form_action(modeladmin, request, queryset, *, form_class, title, perform):
     )
 
 
-@admin.action(description=_("Suspend the selected players"), permissions=["moderate"])
-def suspend_players(modeladmin, request, queryset):
-    return _form_action(
-        modeladmin,
-        request,
-        queryset,
-        form_class=ReasonForm,
-        title=_("Suspend players"),
-        perform=lambda actor, player, data: player_suspend(
-            actor=actor, player=player, reason=data["reason"]
-        ),
-    )
+def _moderation_action(*, name: str, description, title, form_class, perform):
+    """An audited admin action that asks for its form (a reason at least) first."""
+
+    def action(modeladmin, request, queryset):
+        return _form_action(
+            modeladmin, request, queryset, form_class=form_class, title=title, perform=perform
+        )
+
+    action.__name__ = name
+    return admin.action(description=description, permissions=["moderate"])(action)
 
 
-@admin.action(description=_("Reinstate the selected players"), permissions=["moderate"])
-def reinstate_players(modeladmin, request, queryset):
-    return _form_action(
-        modeladmin,
-        request,
-        queryset,
-        form_class=ReasonForm,
-        title=_("Reinstate players"),
-        perform=lambda actor, player, data: player_reinstate(
-            actor=actor, player=player, reason=data["reason"]
-        ),
-    )
-
-
-@admin.action(description=_("Send the selected players a notification"), permissions=["moderate"])
-def notify_players(modeladmin, request, queryset):
-    return _form_action(
-        modeladmin,
-        request,
-        queryset,
-        form_class=NotifyForm,
-        title=_("Send a notification"),
-        perform=lambda actor, player, data: player_notify(
-            actor=actor,
-            player=player,
-            title=data["title"],
-            body=data["body"],
-            reason=data["reason"],
-        ),
-    )
+suspend_players = _moderation_action(
+    name="suspend_players",
+    description=_("Suspend the selected players"),
+    title=_("Suspend players"),
+    form_class=ReasonForm,
+    perform=lambda actor, player, data: player_suspend(
+        actor=actor, player=player, reason=data["reason"]
+    ),
+)
+reinstate_players = _moderation_action(
+    name="reinstate_players",
+    description=_("Reinstate the selected players"),
+    title=_("Reinstate players"),
+    form_class=ReasonForm,
+    perform=lambda actor, player, data: player_reinstate(
+        actor=actor, player=player, reason=data["reason"]
+    ),
+)
+notify_players = _moderation_action(
+    name="notify_players",
+    description=_("Send the selected players a notification"),
+    title=_("Send a notification"),
+    form_class=NotifyForm,
+    perform=lambda actor, player, data: player_notify(
+        actor=actor, player=player, title=data["title"], body=data["body"], reason=data["reason"]
+    ),
+)
 
 
 class PlayersOnlyChangeList(ChangeList):
