@@ -61,6 +61,27 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
+def _forget_cached_rows():
+    """Forget ids of rows a test's rollback removes.
+
+    Any test that records an action runs the pipeline, whose subscribers
+    (the signup grant, leaderboards) cache system accounts and game configs.
+    """
+    yield
+    if not settings.configured:
+        return
+    from economy.services import system_accounts_forget
+    from games.leaderboards.push import leaderboard_flushes_cancel
+    from games.services import game_configs_forget
+
+    system_accounts_forget()
+    game_configs_forget()
+    # Leaderboard pushes fire a second after a change, in a thread: none may
+    # outlive its test (and its database).
+    leaderboard_flushes_cancel()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     if not settings.configured:  # pure tests run with -p no:django
         yield

@@ -12,6 +12,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from casino_club.kit.db import CurrentTransactionId
+
 nickname_validator = RegexValidator(
     r"^[\w-]{2,24}\Z",
     _("2 to 24 letters, digits, hyphens or underscores."),
@@ -147,32 +149,38 @@ class Action(models.Model):
     value = models.BigIntegerField(default=0)
     metadata = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # The id of the transaction that wrote the row, set by the database
+    # (accounts.actions reads the log in (txid, id) order; see its docstring).
+    txid = models.BigIntegerField(db_default=CurrentTransactionId(), editable=False)
 
     class Meta:
-        indexes = [models.Index(fields=["player", "type", "created_at"])]
+        indexes = [
+            models.Index(fields=["player", "type", "created_at"]),
+            models.Index(fields=["txid", "id"], name="action_log_order"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.type} by {self.player_id} ({self.value})"
 
 
-class ActionReceipt(models.Model):
-    """Proof that a subscriber has handled an action.
+class SubscriberMark(models.Model):
+    """How far one subscriber has read the action log (its high-water mark).
 
-    Written in the same transaction as the subscriber's own effects, and
-    unique per (action, subscriber), so a re-delivered action changes nothing.
+    A position is (``txid``, ``action_id``): actions are read in that order,
+    and a subscriber has handled every action at or before its mark. The mark
+    moves in the same transaction as the subscriber's effects, so a crashed
+    batch leaves it where it was and the batch is re-run whole: exactly once
+    per action, with one row per subscriber instead of one per delivery.
     """
 
-    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="receipts")
-    subscriber = models.CharField(max_length=80)
-    handled_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["action", "subscriber"], name="receipt_once"),
-        ]
+    name = models.CharField(max_length=80, primary_key=True)
+    txid = models.BigIntegerField(default=0)
+    action_id = models.BigIntegerField(default=0)
+    handled = models.BigIntegerField(default=0, help_text="Actions handled since it was created.")
+    updated_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:
-        return f"{self.subscriber} handled action {self.action_id}"
+        return f"{self.name} at ({self.txid}, {self.action_id})"
 
 
 class LivePush(models.Model):

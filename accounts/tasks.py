@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 from celery import shared_task
+from django.core.cache import cache
 
-from accounts.actions import actions_redeliver
+from accounts.actions import QUEUED_KEY, actions_process
 from accounts.selectors import HEARTBEAT
 from accounts.services import job_status_record
 
@@ -13,18 +14,12 @@ def heartbeat() -> None:
     job_status_record(name=HEARTBEAT, ok=True)
 
 
-@shared_task(name="accounts.dispatch_action")
-def dispatch_action(action_id: int) -> None:
-    """Hand one committed action to its subscribers (ACTIONS_DISPATCH=worker)."""
-    from accounts.actions import action_dispatch
-
-    action_dispatch(action_id=action_id)
-
-
-@shared_task(name="accounts.redeliver_actions")
-def redeliver_actions() -> int:
-    """Hands subscribers any action a crashed process committed but never dispatched."""
-    return actions_redeliver()
+@shared_task(name="accounts.process_actions")
+def process_actions() -> int:
+    """Run the action pipeline over whatever is pending (after commits, and from beat)."""
+    # Cleared before reading: an action committed from here on queues the next run.
+    cache.delete(QUEUED_KEY)
+    return actions_process()
 
 
 @shared_task(name="accounts.deliver_notifications")

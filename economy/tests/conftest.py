@@ -10,7 +10,6 @@ from economy.services import (
     ledger_transfer,
     player_account,
     system_account,
-    system_accounts_forget,
 )
 
 
@@ -19,14 +18,6 @@ def _fast_passwords(settings):
     # Players are created by the dozen here; hashing their passwords with the
     # production hasher would be most of the run time.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
-def _forget_system_accounts():
-    # A test that commits (transactional tests, or one that runs on-commit
-    # callbacks) may cache system account ids its rollback then removes.
-    yield
-    system_accounts_forget()
 
 
 def ledger_snapshot() -> dict:

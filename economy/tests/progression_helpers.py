@@ -1,4 +1,4 @@
-"""Helpers for the progression tests: deliver an action the way the dispatcher does."""
+"""Helpers for the progression tests: deliver an action the way the pipeline does."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from datetime import datetime
 
 from django.utils import timezone
 
-from accounts.actions import action_dispatch
+from accounts.actions import actions_process
 from accounts.models import Action
 
 
@@ -28,7 +28,7 @@ def deliver(
         created_at=at or timezone.now(),
     )
     with capture(execute=True):
-        action_dispatch(action_id=action.pk)
+        actions_process()
     return action
 
 

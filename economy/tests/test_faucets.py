@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from accounts.action_types import ActionType
-from accounts.actions import action_dispatch
+from accounts.actions import actions_process
 from accounts.models import Action
 from economy.errors import (
     BonusAlreadyClaimed,
@@ -57,9 +57,10 @@ def test_a_new_player_gets_the_signup_grant_once_their_join_is_dispatched(
 
 def test_the_signup_grant_is_paid_once_even_if_the_join_is_delivered_again(player):
     signup_grant(player=player)
-    joined = Action.objects.get(player=player, type="PLAYER_JOINED")
+    assert Action.objects.filter(player=player, type="PLAYER_JOINED").exists()
 
-    action_dispatch(action_id=joined.pk)
+    actions_process()
+    actions_process()
     signup_grant(player=player)
 
     assert player_balance(player=player) == 1000

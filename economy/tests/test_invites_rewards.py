@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from accounts.actions import actions_process
 from accounts.models import Notification, NotificationKind
 from economy.invites.services import (
     DAILY_CAP,
@@ -102,14 +103,16 @@ def test_reward_is_paid_once_when_the_invitee_reaches_level_3(
     invite_redeem(player=other_player, code=invite_code_get(player=player).code)
     xp_grant(player=other_player, amount=150, source="ADJUSTMENT", reference="level 2")
     assert referral_reward(invitee=player) is None  # the inviter was never invited
+    actions_process()  # both players' signup grants, pending since the fixtures
+    before = {p: player_balance(player=p) for p in (player, other_player)}
 
     with django_capture_on_commit_callbacks(execute=True):
         xp_grant(player=other_player, amount=150, source="ADJUSTMENT", reference="level 3")
 
     referral = Referral.objects.get()
     assert referral.rewarded_at is not None
-    assert player_balance(player=player) == INVITER_REWARD
-    assert player_balance(player=other_player) == INVITEE_REWARD
+    assert player_balance(player=player) == before[player] + INVITER_REWARD
+    assert player_balance(player=other_player) == before[other_player] + INVITEE_REWARD
     rewards = LedgerTransaction.objects.filter(kind=LedgerKind.REFERRAL_REWARD)
     assert rewards.count() == 2
     assert Notification.objects.filter(kind=NotificationKind.INVITE_REWARD).count() == 2

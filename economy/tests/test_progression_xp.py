@@ -9,8 +9,8 @@ import pytest
 from django.utils import timezone
 
 from accounts.action_types import ActionType
-from accounts.actions import action_dispatch
-from accounts.models import Action, ActionReceipt, Notification, NotificationKind
+from accounts.actions import actions_process
+from accounts.models import Action, Notification, NotificationKind, SubscriberMark
 from economy.models import LedgerKind, LedgerTransaction, PlayerProgress, VipTier, XpGrant, XpSource
 from economy.progression import rules, selectors
 from economy.progression.services.xp import xp_grant
@@ -56,24 +56,24 @@ def test_a_round_gives_xp_per_round_and_per_coins_wagered(
     assert gained.metadata["total"] == 10
 
 
-def test_redelivered_action_changes_nothing(player, django_capture_on_commit_callbacks):
-    action = round_action(django_capture_on_commit_callbacks, player, wager=100, at=NOON)
+def test_running_the_pipeline_again_changes_nothing(player, django_capture_on_commit_callbacks):
+    round_action(django_capture_on_commit_callbacks, player, wager=100, at=NOON)
     before = (
         progress_of(player).xp,
         XpGrant.objects.count(),
         Action.objects.count(),
-        ActionReceipt.objects.count(),
+        SubscriberMark.objects.count(),
     )
 
     with django_capture_on_commit_callbacks(execute=True):
-        action_dispatch(action_id=action.pk)
-        action_dispatch(action_id=action.pk)
+        assert actions_process() == 0
+        assert actions_process() == 0
 
     after = (
         progress_of(player).xp,
         XpGrant.objects.count(),
         Action.objects.count(),
-        ActionReceipt.objects.count(),
+        SubscriberMark.objects.count(),
     )
     assert after == before
     assert progress_of(player).days_played == 1
@@ -110,6 +110,7 @@ def test_mission_and_pass_xp_are_not_capped(player, django_capture_on_commit_cal
 def test_level_up_records_action_notification_and_reward(
     player, django_capture_on_commit_callbacks
 ):
+    actions_process()  # the player's own signup grant, pending since the fixture
     balance = player_balance(player=player)
     with django_capture_on_commit_callbacks(execute=True):
         xp_grant(

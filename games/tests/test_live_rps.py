@@ -686,7 +686,7 @@ def test_concurrent_deadline_runs_settle_a_match_exactly_once(player, other_play
     from economy.models import LedgerTransaction
 
     assert LedgerTransaction.objects.filter(reference=match.reference, kind=payouts).count() == 1
-    assert Action.objects.filter(type=services.LIVE_MATCH_WON).count() == 1
+    assert Action.objects.filter(type="LIVE_MATCH_WON").count() == 1
     assert LiveRating.objects.get(player=player).games == 1
 
 
