@@ -1,0 +1,45 @@
+"""The season pass's part of the profile: the highest tier reached in the running season.
+
+Imported from ``EconomyConfig.ready`` (the contributor API is in ``accounts/profile.py``).
+"""
+
+from __future__ import annotations
+
+from django.db.models import IntegerField, OuterRef, Subquery, Sum
+from django.db.models.functions import Coalesce
+
+from accounts.profile import register_profile_contributor
+from economy.models import PassTier, Season, XpGrant
+
+
+def annotations(now) -> dict:
+    """Three reads in one: the season (as ``season_current``), the player's XP
+    inside its window (``pass_xp_for``), and the highest tier that XP reaches."""
+    season = Season.objects.filter(starts_at__lte=now, ends_at__gt=now).order_by("-starts_at")
+    # Inside the tier subquery: OuterRef is the tier (its season's window),
+    # OuterRef(OuterRef) the player.
+    season_xp = (
+        XpGrant.objects.filter(
+            player=OuterRef(OuterRef("pk")),
+            created_at__gte=OuterRef("season__starts_at"),
+            created_at__lt=OuterRef("season__ends_at"),
+        )
+        .order_by()
+        .values("player")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    reached = (
+        PassTier.objects.filter(season=Subquery(season.values("pk")[:1]))
+        .filter(xp_required__lte=Coalesce(Subquery(season_xp), 0))
+        .order_by("-number")
+        .values("number")[:1]
+    )
+    return {"pass_tier_reached": Coalesce(Subquery(reached, output_field=IntegerField()), 0)}
+
+
+def render(row, now) -> dict:
+    return {"pass_tier": row.pass_tier_reached}
+
+
+register_profile_contributor(annotations=annotations, render=render)
