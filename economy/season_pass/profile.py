@@ -13,16 +13,16 @@ from economy.models import PassTier, Season, XpGrant
 
 
 def annotations(now) -> dict:
-    """Three reads in one: the season (as ``season_current``), the player's XP
-    inside its window (``pass_xp_for``), and the highest tier that XP reaches."""
-    season = Season.objects.filter(starts_at__lte=now, ends_at__gt=now).order_by("-starts_at")
-    # Inside the tier subquery: OuterRef is the tier (its season's window),
-    # OuterRef(OuterRef) the player.
+    """Three reads in one: the running season (as ``season_current``), the
+    player's XP inside its window (``pass_xp_for``) and the highest tier it reaches."""
+    season = Season.objects.filter(starts_at__lte=now, ends_at__gt=now).order_by("-starts_at")[:1]
+    # The window comes from the season subquery, not from each tier's season:
+    # the sum then depends on the player alone and runs once, not per tier.
     season_xp = (
         XpGrant.objects.filter(
             player=OuterRef(OuterRef("pk")),
-            created_at__gte=OuterRef("season__starts_at"),
-            created_at__lt=OuterRef("season__ends_at"),
+            created_at__gte=Subquery(season.values("starts_at")),
+            created_at__lt=Subquery(season.values("ends_at")),
         )
         .order_by()
         .values("player")
@@ -30,8 +30,10 @@ def annotations(now) -> dict:
         .values("total")
     )
     reached = (
-        PassTier.objects.filter(season=Subquery(season.values("pk")[:1]))
-        .filter(xp_required__lte=Coalesce(Subquery(season_xp), 0))
+        PassTier.objects.filter(
+            season=Subquery(season.values("pk")),
+            xp_required__lte=Coalesce(Subquery(season_xp), 0),
+        )
         .order_by("-number")
         .values("number")[:1]
     )
