@@ -12,7 +12,7 @@ is two functions, and :func:`profile_get` runs them all as one query:
     (``Count``, ``Sum``, a JSON array) grouped inside the subquery, never in
     the outer query, whose one row per player must stay one row. Names share
     the row with the user's fields and with the other contributors, so each
-    starts with its app's prefix (``coins_``, ``invites_``, ``pass_``...);
+    starts with its app's prefix (``coins_``, ``invites_``, ``season_pass_``...);
     Django refuses a name that is also a field or relation of ``User``.
 ``render(row, now) -> dict``
     Turns the annotated row (the ``User``, carrying the annotations as

@@ -5,15 +5,19 @@ Imported from ``EconomyConfig.ready`` (the contributor API is in ``accounts/prof
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
 from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
+from accounts.models import User
 from accounts.profile import register_profile_contributor
 from economy.invites.services import invite_code_get
 from economy.models import Referral
 
 
-def annotations(now) -> dict:
+def annotations(now: datetime) -> dict[str, Any]:
     made = Referral.objects.filter(inviter=OuterRef("pk")).order_by().values("inviter")
     return {
         "invites_code": F("invite_code__code"),
@@ -29,7 +33,7 @@ def _count(counts) -> Coalesce:
     return Coalesce(Subquery(counts, output_field=IntegerField()), 0)
 
 
-def render(row, now) -> dict:
+def render(row: User, now: datetime) -> dict:
     code = row.invites_code
     if code is None:
         # The code is made on first use (invite_code_get): once in a player's

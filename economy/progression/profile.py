@@ -5,15 +5,19 @@ Imported from ``EconomyConfig.ready`` (the contributor API is in ``accounts/prof
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
 from django.db.models import F
 
+from accounts.models import User
 from accounts.profile import register_profile_contributor
 from economy.models import VipTier
 from economy.progression import rules
 from economy.progression.selectors import streak_shown
 
 
-def annotations(now) -> dict:
+def annotations(now: datetime) -> dict[str, Any]:
     # A LEFT JOIN on the one-to-one progress row: NULLs before the first XP.
     return {
         "progression_xp": F("progress__xp"),
@@ -24,7 +28,7 @@ def annotations(now) -> dict:
     }
 
 
-def render(row, now) -> dict:
+def render(row: User, now: datetime) -> dict:
     """A player without a progress row is a fresh one: no XP, level 1, Bronze."""
     level = row.progression_level or 1
     return {

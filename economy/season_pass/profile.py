@@ -5,14 +5,18 @@ Imported from ``EconomyConfig.ready`` (the contributor API is in ``accounts/prof
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
 from django.db.models import IntegerField, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
 
+from accounts.models import User
 from accounts.profile import register_profile_contributor
 from economy.models import PassTier, Season, XpGrant
 
 
-def annotations(now) -> dict:
+def annotations(now: datetime) -> dict[str, Any]:
     """Three reads in one: the running season (as ``season_current``), the
     player's XP inside its window (``pass_xp_for``) and the highest tier it reaches."""
     season = Season.objects.filter(starts_at__lte=now, ends_at__gt=now).order_by("-starts_at")[:1]
@@ -37,11 +41,11 @@ def annotations(now) -> dict:
         .order_by("-number")
         .values("number")[:1]
     )
-    return {"pass_tier_reached": Coalesce(Subquery(reached, output_field=IntegerField()), 0)}
+    return {"season_pass_tier": Coalesce(Subquery(reached, output_field=IntegerField()), 0)}
 
 
-def render(row, now) -> dict:
-    return {"pass_tier": row.pass_tier_reached}
+def render(row: User, now: datetime) -> dict:
+    return {"pass_tier": row.season_pass_tier}
 
 
 register_profile_contributor(annotations=annotations, render=render)

@@ -5,9 +5,13 @@ Imported from ``EconomyConfig.ready`` (the contributor API is in ``accounts/prof
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
 from django.db.models import OuterRef, Subquery
 from django.db.models.functions import JSONArray
 
+from accounts.models import User
 from accounts.profile import register_profile_contributor
 from casino_club.kit.db import JSONArrayAgg
 from economy.models import InventoryItem
@@ -16,7 +20,7 @@ from economy.models import InventoryItem
 COLUMNS = ("category", "item__slug", "item__name", "item__category", "item__preview", "item__color")
 
 
-def annotations(now) -> dict:
+def annotations(now: datetime) -> dict[str, Any]:
     worn = (
         InventoryItem.objects.filter(player=OuterRef("pk"), equipped=True)
         .order_by()
@@ -27,7 +31,7 @@ def annotations(now) -> dict:
     return {"shop_equipped": Subquery(worn)}
 
 
-def render(row, now) -> dict:
+def render(row: User, now: datetime) -> dict:
     """As ``equipped_cosmetics_for``: ``{"avatar_frame": {slug, name, ...}}``, by category."""
     equipped = {}
     # Sorted like InventoryItem's ordering (its category first); one item per category.
