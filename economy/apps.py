@@ -8,12 +8,17 @@ class EconomyConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from economy import subscribers  # noqa: F401 (registers action subscribers)
+        # Action subscribers, and profile contributors (accounts/profile.py)
+        # whose import order is the order of the profile's fields.
+        from economy import profile, subscribers  # noqa: F401
+        from economy.invites import profile as _invites_profile  # noqa: F401
         from economy.invites import subscribers as _invites  # noqa: F401
+        from economy.progression import profile as _progression_profile  # noqa: F401
         from economy.progression import subscribers as _progression  # noqa: F401
+        from economy.season_pass import profile as _season_pass_profile  # noqa: F401
         from economy.season_pass import subscribers as _season_pass  # noqa: F401
         from economy.services.accounts import system_accounts_forget
-        from economy.shop import subscribers as _shop  # noqa: F401
+        from economy.shop import profile as _shop_profile  # noqa: F401
 
         # A flush (TransactionTestCase teardown) deletes the system accounts
         # and then sends post_migrate: forget their cached ids.

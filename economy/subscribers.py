@@ -7,11 +7,9 @@ from __future__ import annotations
 
 from accounts.action_types import ActionType
 from accounts.actions import subscribe
-from accounts.profile import register_profile_contributor
 from accounts.selectors import job_status_get
 from casino_club.kit.readiness import register_readiness_check
 from economy.faucets import signup_grant
-from economy.selectors import player_balance
 from economy.services.reconcile import JOB_NAME
 
 
@@ -19,11 +17,6 @@ from economy.services.reconcile import JOB_NAME
 def open_wallet(action) -> None:
     """A new player's wallet opens with the signup grant (once, see signup_grant)."""
     signup_grant(player=action.player)
-
-
-@register_profile_contributor
-def coins(player) -> dict:
-    return {"coins": player_balance(player=player)}
 
 
 @register_readiness_check

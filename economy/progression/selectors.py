@@ -85,25 +85,16 @@ def streak_for(*, player, now: datetime | None = None) -> dict:
             cache.set(key, data, STREAK_CACHE_SECONDS)
         except Exception:
             logger.warning("streak cache write failed", exc_info=True)
-    count = data["streak_count"]
     last = datetime.fromisoformat(data["last_action_ts"]) if data["last_action_ts"] else None
-    if last is None or player.local_date(last) < player.local_date(now) - timedelta(days=1):
-        count = 0
+    count = streak_shown(player=player, count=data["streak_count"], last=last, now=now)
     return {"streak_count": count, "last_action_ts": last}
 
 
-def profile_facts(*, player) -> dict:
-    progress = progress_get(player=player)
-    return {
-        "xp": progress.xp,
-        "level": progress.level,
-        "next_level_xp": rules.next_level_xp(progress.level),
-        "level_xp": rules.xp_for_level(progress.level),
-        "vip_tier": progress.vip_tier,
-        "vip_tier_label": VipTier(progress.vip_tier).label,
-        "days_played": progress.days_played,
-        "streak": streak_for(player=player)["streak_count"],
-    }
+def streak_shown(*, player, count: int, last: datetime | None, now: datetime) -> int:
+    """The streak as shown at ``now``: 0 once its last day is before yesterday (broken)."""
+    if last is None or player.local_date(last) < player.local_date(now) - timedelta(days=1):
+        return 0
+    return count
 
 
 def level_bar(*, progress: PlayerProgress) -> dict:

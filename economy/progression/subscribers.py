@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from accounts.action_types import ActionType
 from accounts.actions import subscribe
-from accounts.profile import register_profile_contributor
-from economy.progression import rules, selectors
+from economy.progression import rules
 from economy.progression.services.missions import TYPES_BY_ACTION, missions_progress
 from economy.progression.services.xp import play_record
 
@@ -43,15 +42,3 @@ def _missions(action) -> None:
 
 for _type in TYPES_BY_ACTION:
     subscribe(_type, "progression.missions")(_missions)
-
-
-@register_profile_contributor
-def progression_facts(player) -> dict:
-    facts = selectors.profile_facts(player=player)
-    return {
-        "xp": facts["xp"],
-        "level": facts["level"],
-        "next_level_xp": facts["next_level_xp"],
-        "vip_tier": facts["vip_tier"],
-        "streak": facts["streak"],
-    }

@@ -100,22 +100,6 @@ def pass_status(*, player, now: datetime | None = None) -> PassStatus:
     )
 
 
-def pass_tier_for(*, player, now: datetime | None = None) -> int:
-    """The highest tier the player reached in the running season (0 if none)."""
-    now = now or timezone.now()
-    season = season_current(now)
-    if season is None:
-        return 0
-    xp = pass_xp_for(player=player, season=season)
-    return (
-        season.tiers.filter(xp_required__lte=xp)
-        .order_by("-number")
-        .values_list("number", flat=True)
-        .first()
-        or 0
-    )
-
-
 def reward_label(tier: PassTier) -> str:
     if tier.reward_kind == "COINS":
         return f"{tier.coins} coins"
