@@ -17,7 +17,15 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.selectors import action_player_ids
-from economy.models import Event, MissionPeriod, PlayerMission, PlayerProgress, VipTier
+from economy.models import (
+    Event,
+    MissionPeriod,
+    PlayerMission,
+    PlayerProgress,
+    VipTier,
+    XpGrant,
+    XpSource,
+)
 from economy.progression import rules
 
 logger = logging.getLogger(__name__)
@@ -219,7 +227,18 @@ class Boosts:
 
 def boosts_at(now: datetime | None = None) -> Boosts:
     """What the events running at ``now`` add; overlapping events never stack (highest wins)."""
-    events = list(events_active(now))
+    return boosts_from(list(events_active(now)), now)
+
+
+def events_overlapping(*, start: datetime, end: datetime) -> QuerySet[Event]:
+    """Events running at some moment of [start, end] (for a batch of plays)."""
+    return Event.objects.filter(starts_at__lte=end, ends_at__gt=start)
+
+
+def boosts_from(events: list[Event], at: datetime | None) -> Boosts:
+    """:func:`boosts_at` over events already read: those of ``events`` running at ``at``."""
+    if at is not None:
+        events = [event for event in events if event.starts_at <= at < event.ends_at]
     if not events:
         return Boosts()
     return Boosts(
@@ -233,3 +252,41 @@ def active_players(*, now: datetime) -> QuerySet[User]:
     """Players with an action in the last ``ACTIVE_DAYS`` (roll-overs and announcements)."""
     recent = action_player_ids(since=now - timedelta(days=ACTIVE_DAYS))
     return User.objects.filter(is_active=True, pk__in=recent)
+
+
+# --- for other apps' subscribers and rebuilds -------------------------------------------
+
+
+def play_xp_granted(*, actions) -> dict[int, int]:
+    """XP that ``progression.play`` granted for each of these round/match actions, by action id.
+
+    Read by subscribers that run after it in the same pipeline run (the XP
+    board); one query on the grants' unique (player, source, reference) index.
+    """
+    if not actions:
+        return {}
+    references = {f"action:{action.pk}": action.pk for action in actions}
+    rows = XpGrant.objects.filter(
+        player_id__in={action.player_id for action in actions},
+        source=XpSource.PLAY,
+        reference__in=list(references),
+    ).values_list("reference", "amount")
+    return {references[reference]: amount for reference, amount in rows}
+
+
+def xp_totals(*, player_ids) -> dict[int, int]:
+    """Lifetime XP of these players."""
+    return dict(
+        PlayerProgress.objects.filter(player_id__in=list(player_ids)).values_list("player_id", "xp")
+    )
+
+
+def xp_totals_all() -> dict[int, int]:
+    """Lifetime XP of every player with any (rebuilds)."""
+    return dict(PlayerProgress.objects.filter(xp__gt=0).values_list("player_id", "xp"))
+
+
+def xp_grant_history():
+    """Every XP grant as (player id, amount, time), oldest first, streamed (rebuilds)."""
+    rows = XpGrant.objects.order_by("pk").values_list("player_id", "amount", "created_at")
+    yield from rows.iterator(chunk_size=5000)

@@ -1,44 +1,41 @@
-"""How progression reacts to actions, and what it adds to the profile.
+"""How progression reacts to actions (imported from ``EconomyConfig.ready``).
 
-Imported from ``EconomyConfig.ready``. Each handler runs exactly once per
-action (the dispatcher's receipts); names are stored in receipts, keep them.
+Both are batch subscribers: each run hands them every pending action of
+their types, oldest first, and their effects are written for the whole
+batch in a fixed number of statements. Names key their marks; keep them.
 """
 
 from __future__ import annotations
 
 from accounts.action_types import ActionType
-from accounts.actions import subscribe
+from accounts.actions import subscribe_batch
 from economy.progression import rules
 from economy.progression.services.missions import TYPES_BY_ACTION, missions_progress
-from economy.progression.services.xp import play_record
+from economy.progression.services.xp import Play, plays_record
+
+BASE_XP = {
+    ActionType.ROUND_PLAYED: rules.XP_PER_ROUND,
+    ActionType.LIVE_MATCH_PLAYED: rules.XP_PER_LIVE_MATCH,
+}
 
 
-@subscribe(ActionType.ROUND_PLAYED, "progression.play")
-def round_played(action) -> None:
-    """A round: days played, streak and play XP (per round plus per coins wagered)."""
-    play_record(
-        player=action.player,
-        wager=int(action.value),
-        base_xp=rules.XP_PER_ROUND,
-        reference=f"action:{action.pk}",
-        at=action.created_at,
+@subscribe_batch("progression.play", types=BASE_XP)
+def plays(actions) -> None:
+    """Rounds and matches: days played, streak and play XP (per play plus per coins wagered)."""
+    plays_record(
+        plays=[
+            Play(
+                player=action.player,
+                wager=int(action.value),
+                base_xp=BASE_XP[action.type],
+                reference=f"action:{action.pk}",
+                at=action.created_at,
+            )
+            for action in actions
+        ]
     )
 
 
-@subscribe(ActionType.LIVE_MATCH_PLAYED, "progression.play")
-def live_match_played(action) -> None:
-    play_record(
-        player=action.player,
-        wager=int(action.value),
-        base_xp=rules.XP_PER_LIVE_MATCH,
-        reference=f"action:{action.pk}",
-        at=action.created_at,
-    )
-
-
-def _missions(action) -> None:
-    missions_progress(action=action)
-
-
-for _type in TYPES_BY_ACTION:
-    subscribe(_type, "progression.missions")(_missions)
+@subscribe_batch("progression.missions", types=TYPES_BY_ACTION)
+def missions(actions) -> None:
+    missions_progress(actions=actions)

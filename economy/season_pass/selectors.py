@@ -62,6 +62,21 @@ def pass_xp_for(*, player, season: Season) -> int:
     return total or 0
 
 
+def pass_xp_by_player(*, player_ids: list[int], season: Season) -> dict[int, int]:
+    """:func:`pass_xp_for` of many players in one grouped query."""
+    rows = (
+        XpGrant.objects.filter(
+            player_id__in=player_ids,
+            created_at__gte=season.starts_at,
+            created_at__lt=season.ends_at,
+        )
+        .values("player_id")
+        .annotate(total=Sum("amount"))
+        .values_list("player_id", "total")
+    )
+    return dict(rows)
+
+
 def tiers_for(*, season: Season) -> list[PassTier]:
     return list(season.tiers.select_related("item").order_by("number"))
 

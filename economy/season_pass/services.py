@@ -31,7 +31,13 @@ from economy.models import (
     XpSource,
 )
 from economy.progression.services.xp import xp_grant
-from economy.season_pass.selectors import pass_xp_for, reward_label, season_current, tiers_for
+from economy.season_pass.selectors import (
+    pass_xp_by_player,
+    pass_xp_for,
+    reward_label,
+    season_current,
+    tiers_for,
+)
 from economy.services import MINT, ledger_transfer, player_account, system_account
 from economy.shop.services import inventory_grant
 
@@ -135,44 +141,70 @@ def pass_tier_claim(
 
 
 def pass_tiers_reached(*, player: User, now: datetime | None = None) -> list[PassTier]:
-    """Record tiers the player newly reached and tell them once per tier.
+    """Record tiers the player newly reached and tell them once per tier."""
+    return pass_tiers_reached_many(players=[player], now=now).get(player.pk, [])
 
-    Called after each XP grant (the ``XP_GAINED`` subscriber); safe to run
-    twice at once: the unique row decides who sends the notice.
+
+def pass_tiers_reached_many(
+    *, players: list[User], now: datetime | None = None
+) -> dict[int, list[PassTier]]:
+    """Record the tiers each player newly reached; tell them once per tier.
+
+    For the pass subscriber, after XP was granted (by play in the same run,
+    or by any other source): a fixed number of statements for the batch
+    (the season, its tiers, every player's season XP in one grouped sum,
+    what they reached and claimed, one insert), plus a notification per new
+    tier. Safe to run twice at once: the unique row decides who sends it.
     """
     now = now or timezone.now()
     season = season_current(now)
-    if season is None:
-        return []
-    xp = pass_xp_for(player=player, season=season)
+    if season is None or not players:
+        return {}
+    tiers = tiers_for(season=season)
+    if not tiers:
+        return {}
+    by_id = {player.pk: player for player in players}
+    xp = pass_xp_by_player(player_ids=list(by_id), season=season)
     known = set(
-        PassTierReached.objects.filter(player=player, tier__season=season).values_list(
-            "tier_id", flat=True
+        PassTierReached.objects.filter(player_id__in=by_id, tier__season=season).values_list(
+            "player_id", "tier_id"
         )
+    )
+    wanted = [
+        PassTierReached(player_id=pk, tier=tier, reached_at=now)
+        for pk in by_id
+        for tier in tiers
+        if tier.xp_required <= xp.get(pk, 0) and (pk, tier.pk) not in known
+    ]
+    if not wanted:
+        return {}
+    # Rows another run inserted meanwhile are skipped, and so are their notices.
+    inserted = PassTierReached.objects.bulk_create(wanted, ignore_conflicts=True)
+    fresh = set(
+        PassTierReached.objects.filter(
+            player_id__in={row.player_id for row in inserted},
+            tier__season=season,
+            reached_at=now,
+        ).values_list("player_id", "tier_id")
     )
     claimed = set(
-        PassClaim.objects.filter(player=player, tier__season=season).values_list(
-            "tier_id", flat=True
+        PassClaim.objects.filter(player_id__in=by_id, tier__season=season).values_list(
+            "player_id", "tier_id"
         )
     )
-    reached = []
-    for tier in tiers_for(season=season):
-        if tier.xp_required > xp or tier.pk in known:
+    reached: dict[int, list[PassTier]] = {}
+    for row in wanted:
+        if (row.player_id, row.tier.pk) not in fresh:
             continue
-        try:
-            with transaction.atomic():
-                PassTierReached.objects.create(player=player, tier=tier, reached_at=now)
-        except IntegrityError:
-            continue
-        reached.append(tier)
-        if tier.pk not in claimed:
+        reached.setdefault(row.player_id, []).append(row.tier)
+        if (row.player_id, row.tier.pk) not in claimed:
             notification_send(
-                player=player,
+                player=by_id[row.player_id],
                 kind=NotificationKind.PASS_TIER_CLAIMABLE,
-                title=_("Season pass tier %(number)s is ready") % {"number": tier.number},
-                body=_("Claim your reward: %(reward)s.") % {"reward": reward_label(tier)},
+                title=_("Season pass tier %(number)s is ready") % {"number": row.tier.number},
+                body=_("Claim your reward: %(reward)s.") % {"reward": reward_label(row.tier)},
                 url="/pass/",
-                data={"season": season.slug, "tier": tier.number},
+                data={"season": season.slug, "tier": row.tier.number},
             )
     return reached
 

@@ -19,8 +19,12 @@ ECONOMY_SUBSCRIBERS = {
         "economy.progression.subscribers",
         {"ROUND_PLAYED", "LIVE_MATCH_WON", "DAILY_BONUS_CLAIMED", "LOGGED_IN"},
     ),
+    "economy.invites.code": ("economy.invites.subscribers", {"PLAYER_JOINED"}),
     "economy.invites.reward": ("economy.invites.subscribers", {"LEVEL_REACHED"}),
-    "economy.season_pass.tiers_reached": ("economy.season_pass.subscribers", {"XP_GAINED"}),
+    "economy.season_pass.tiers_reached": (
+        "economy.season_pass.subscribers",
+        {"XP_GAINED", "ROUND_PLAYED", "LIVE_MATCH_PLAYED"},
+    ),
 }
 
 

@@ -4,8 +4,9 @@ Scores come from three sources:
 
 - rounds (``ROUND_PLAYED``): ``net_winnings`` adds payout − wager; ``biggest_win``
   keeps the largest payout − wager of one round, counted only when positive;
-- XP (``XP_GAINED``): daily and weekly ``xp`` add the XP granted in the period,
-  all-time ``xp`` is the lifetime total the action carries;
+- XP (the grants: play XP read after ``progression.play``, other XP from
+  ``XP_GAINED``): daily and weekly ``xp`` add the XP granted in the period,
+  all-time ``xp`` is the player's lifetime total;
 - live matches (``LIVE_MATCH_PLAYED``): daily and weekly ``rps_rating`` keep the
   peak rating reached in the period, all-time shows the current rating.
 """
@@ -20,6 +21,7 @@ from django.db import transaction
 
 from accounts.action_types import ActionType
 from accounts.selectors import action_history
+from economy.progression.selectors import xp_grant_history, xp_totals_all
 from games.leaderboards import backends
 from games.leaderboards.boards import (
     Board,
@@ -32,10 +34,6 @@ from games.leaderboards.boards import (
 )
 from games.leaderboards.models import LeaderboardScore
 from games.leaderboards.push import leaderboards_touched
-
-# Recorded by economy's progression on every XP grant (value: XP granted,
-# metadata {"total": lifetime XP}); a string here because games never imports
-# economy's internals.
 
 
 def scores_record(*, changes: Iterable[ScoreChange]) -> list[backends.Stored]:
@@ -132,12 +130,15 @@ def leaderboards_rebuild(*, at: datetime | None = None) -> dict[str, int]:
             totals, current(round_changes(player_id=player_id, net=payout - wager, at=created_at))
         )
 
-    for player_id, value, metadata, created_at in action_history(type=ActionType.XP_GAINED):
-        total = metadata.get("total") if isinstance(metadata, dict) else None
+    # XP: the grants are the truth (play XP records no action); all-time is
+    # the lifetime total on the progress row.
+    for player_id, amount, created_at in xp_grant_history():
         _accumulate(
             totals,
-            current(xp_changes(player_id=player_id, gained=value, total=total, at=created_at)),
+            current(xp_changes(player_id=player_id, gained=amount, total=None, at=created_at)),
         )
+    for player_id, total in xp_totals_all().items():
+        _accumulate(totals, xp_changes(player_id=player_id, gained=0, total=total, at=at))
 
     ratings = dict(LiveRating.objects.values_list("player_id", "rating"))
     for player_id, _stake, metadata, created_at in action_history(

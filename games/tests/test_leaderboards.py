@@ -297,6 +297,7 @@ def _scores() -> set[tuple]:
 @pytest.mark.django_db(transaction=True)
 def test_rebuild_reproduces_the_live_scores(make_player):
     from accounts.actions import action_record
+    from economy.progression.services.xp import xp_grant
     from games.live_rps.models import LiveRating
 
     alice, bob = make_player("Alice"), make_player("Bob")
@@ -309,13 +310,9 @@ def test_rebuild_reproduces_the_live_scores(make_player):
             slug="roulette",
             params={"bets": [{"type": "red", "value": None, "amount": 50}]},
         )
+    # XP from another source than play: a grant and its XP_GAINED.
+    xp_grant(player=alice, amount=40, source="ADJUSTMENT", reference="test")
     with transaction.atomic():
-        action_record(
-            player=alice,
-            type="XP_GAINED",
-            value=40,
-            metadata={"total": 140, "source": "play", "reference": "test"},
-        )
         LiveRating.objects.create(player=bob, rating=1216)
         action_record(
             player=bob,

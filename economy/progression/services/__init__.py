@@ -1,7 +1,7 @@
 """Writes of progression, one module per concern.
 
 - ``xp``: XP grants, levels (with their coin rewards) and VIP tiers; the
-  count of one round or match (``play_record``).
+  count of rounds and matches (``plays_record``).
 - ``streaks``: days played and the daily streak, under the progress lock.
 - ``missions``: assignment, progress from actions, take-a-break, claims and
   the hourly roll-over.

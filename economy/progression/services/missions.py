@@ -8,8 +8,10 @@ player's account (the ledger's transfer), the player's progress row
 from __future__ import annotations
 
 import logging
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from itertools import pairwise
 
 from django.db import IntegrityError, transaction
@@ -33,6 +35,7 @@ from economy.models import (
 )
 from economy.progression import rules
 from economy.progression.selectors import (
+    Window,
     active_players,
     boosts_at,
     mission_get,
@@ -64,37 +67,48 @@ def missions_assign(*, player: User, now: datetime | None = None) -> int:
     every read and from the roll-over job at once: the unique constraint
     turns a race into a no-op. Returns the number of missions created.
     """
-    now = now or timezone.now()
-    created = 0
+    return missions_assign_many(moments=[(player, now or timezone.now())])
+
+
+def missions_assign_many(*, moments: Iterable[tuple[User, datetime]]) -> int:
+    """:func:`missions_assign` for many (player, moment) pairs in three statements."""
     templates = list(MissionTemplate.objects.filter(is_active=True))
-    for period in MissionPeriod.values:
-        window = period_window(player=player, period=period, now=now)
-        wanted = [template for template in templates if template.period == period]
-        have = set(
-            PlayerMission.objects.filter(
-                player=player, period_start=window.start_date, template__in=wanted
-            ).values_list("template_id", flat=True)
+    if not templates:
+        return 0
+    windows: dict[tuple[int, str, date], tuple[User, Window, datetime]] = {}
+    for player, at in moments:
+        for period in MissionPeriod.values:
+            window = period_window(player=player, period=period, now=at)
+            windows.setdefault((player.pk, period, window.start_date), (player, window, at))
+    if not windows:
+        return 0
+    have = set(
+        PlayerMission.objects.filter(
+            player_id__in={key[0] for key in windows},
+            period_start__in={key[2] for key in windows},
+            template__in=templates,
+        ).values_list("player_id", "template_id", "period_start")
+    )
+    rows = [
+        PlayerMission(
+            player=player,
+            template=template,
+            period=period,
+            period_start=window.start_date,
+            starts_at=window.starts_at,
+            ends_at=window.ends_at,
+            target=template.target,
+            reward_coins=template.reward_coins,
+            reward_xp=template.reward_xp,
+            created_at=at,
         )
-        rows = [
-            PlayerMission(
-                player=player,
-                template=template,
-                period=period,
-                period_start=window.start_date,
-                starts_at=window.starts_at,
-                ends_at=window.ends_at,
-                target=template.target,
-                reward_coins=template.reward_coins,
-                reward_xp=template.reward_xp,
-                created_at=now,
-            )
-            for template in wanted
-            if template.pk not in have
-        ]
-        if rows:
-            PlayerMission.objects.bulk_create(rows, ignore_conflicts=True)
-            created += len(rows)
-    return created
+        for (player_id, period, start), (player, window, at) in windows.items()
+        for template in templates
+        if template.period == period and (player_id, template.pk, start) not in have
+    ]
+    if rows:
+        PlayerMission.objects.bulk_create(rows, ignore_conflicts=True)
+    return len(rows)
 
 
 def missions_current(*, player: User, now: datetime | None = None) -> list[PlayerMission]:
@@ -147,38 +161,54 @@ TYPES_BY_ACTION = {
 }
 
 
-def missions_progress(*, action: Action) -> int:
-    """Move the player's open missions whose period contains the action.
+def missions_progress(*, actions: list[Action]) -> int:
+    """Move the players' open missions whose period contains each action.
 
-    Returns how many missions completed. Exactly-once comes from the
-    caller's action receipt; the row locks keep two actions at once from
-    losing an increment. The action's own time decides its period, so a
-    late re-delivery counts where it happened.
+    For the ``progression.missions`` subscriber, a batch at a time, in a
+    fixed number of statements: assign the missions the actions' periods
+    need, lock every open mission of the batch's players and types, apply
+    the actions in order in memory, and write the changed missions in one
+    update. Exactly-once comes from the subscriber's mark; the row locks
+    keep two runs at once from losing an increment. The action's own time
+    decides its period, so a late run counts it where it happened. Returns
+    how many missions completed.
     """
-    types = TYPES_BY_ACTION.get(action.type)
-    if not types:
+    actions = [action for action in actions if action.type in TYPES_BY_ACTION]
+    if not actions:
         return 0
-    player = action.player
-    now = action.created_at
-    completed = 0
-    with transaction.atomic():
-        missions_assign(player=player, now=now)
-        open_missions = (
-            PlayerMission.objects.select_for_update(of=("self",))
-            .filter(
-                player=player,
-                completed_at__isnull=True,
-                starts_at__lte=action.created_at,
-                ends_at__gt=action.created_at,
-                template__type__in=types,
-            )
-            .select_related("template", "player")
-            .order_by("pk")
+    missions_assign_many(moments=[(action.player, action.created_at) for action in actions])
+    types = {t for action in actions for t in TYPES_BY_ACTION[action.type]}
+    moments = [action.created_at for action in actions]
+    open_missions = list(
+        PlayerMission.objects.select_for_update(of=("self",))
+        .filter(
+            player_id__in={action.player_id for action in actions},
+            completed_at__isnull=True,
+            starts_at__lte=max(moments),
+            ends_at__gt=min(moments),
+            template__type__in=types,
         )
-        for mission in open_missions:
+        .select_related("template")
+        .order_by("pk")
+    )
+    by_player: dict[int, list[PlayerMission]] = defaultdict(list)
+    for mission in open_missions:
+        by_player[mission.player_id].append(mission)
+    changed: dict[int, PlayerMission] = {}
+    completed = 0
+    for action in actions:
+        for mission in by_player.get(action.player_id, []):
+            if (
+                mission.completed_at is not None
+                or mission.template.type not in (TYPES_BY_ACTION[action.type])
+            ):
+                continue
+            if not mission.starts_at <= action.created_at < mission.ends_at:
+                continue
+            mission.player = action.player
             if mission.template.type == MissionType.LOGIN_DAYS:
                 days = set(mission.state.get("days", []))
-                days.add(player.local_date(action.created_at).isoformat())
+                days.add(action.player.local_date(action.created_at).isoformat())
                 mission.state = {"days": sorted(days)}
                 step = len(days) - mission.progress
             else:
@@ -187,9 +217,13 @@ def missions_progress(*, action: Action) -> int:
                 continue
             mission.progress = min(mission.target, mission.progress + step)
             if mission.progress >= mission.target:
-                _complete(mission, now)
+                _complete(mission, action.created_at)
                 completed += 1
-            mission.save(update_fields=["progress", "state", "completed_at"])
+            changed[mission.pk] = mission
+    if changed:
+        PlayerMission.objects.bulk_update(
+            list(changed.values()), ["progress", "state", "completed_at"]
+        )
     return completed
 
 

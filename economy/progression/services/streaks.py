@@ -17,7 +17,7 @@ logger = logging.getLogger(__name__)
 def streak_step(*, progress: PlayerProgress, day: date, at: datetime) -> None:
     """Count ``day`` as played: days played, the streak, the latest action time.
 
-    Runs under the caller's lock on ``progress`` (``xp.play_record``) and
+    Runs under the caller's lock on ``progress`` (``xp.plays_record``) and
     leaves saving the row to it; the cache is refreshed after commit.
     """
     if progress.last_action_ts is None or at > progress.last_action_ts:

@@ -6,6 +6,7 @@ on their ``PlayerProgress`` row (``_progress_locked``).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
@@ -18,7 +19,7 @@ from accounts.models import NotificationKind, User
 from accounts.notifications import notification_send
 from economy.models import LedgerKind, PlayerProgress, XpGrant, XpSource
 from economy.progression import rules
-from economy.progression.selectors import boosts_at
+from economy.progression.selectors import boosts_from, events_overlapping
 from economy.progression.services.streaks import streak_step
 from economy.services import MINT, ledger_transfer, player_account, system_account
 
@@ -150,43 +151,87 @@ def _tier_check(*, progress: PlayerProgress) -> None:
     )
 
 
-def play_record(
-    *, player: User, wager: int, base_xp: int, reference: str, at: datetime
-) -> XpGrant | None:
-    """Count one round or match: days played, streak, then capped play XP.
+@dataclass(frozen=True)
+class Play:
+    """One round or match to count (from its action)."""
 
-    ``at`` is when the play happened (the action's time), so a re-delivered
-    action counts on its own day. The cap counts XP before event
-    multipliers; an event multiplies what is granted within the cap.
+    player: User
+    wager: int
+    base_xp: int
+    reference: str
+    at: datetime
+
+
+def plays_record(*, plays: list[Play]) -> list[XpGrant]:
+    """Count many rounds and matches at once: (the ``progression.play`` subscriber).
+
+    Same rules, applied in order per player, with a fixed number of
+    statements however large the batch: the players' progress rows (created
+    if missing, then locked in player-id order), the events of the batch's
+    time span, one insert of every XP grant and one update of every progress
+    row. Level-ups and tier-ups (rare) take their own statements. No
+    ``XP_GAINED`` is recorded: the pass and the XP board read the grants in
+    the same pipeline run (``after=("progression.play",)``).
     """
-    with transaction.atomic():
-        progress = _progress_locked(player)
-        day = player.local_date(at)
-        streak_step(progress=progress, day=day, at=at)
-        if progress.play_xp_date != day:
-            progress.play_xp_date, progress.play_xp_today = day, 0
+    if not plays:
+        return []
+    player_ids = sorted({play.player.pk for play in plays})
+    PlayerProgress.objects.bulk_create(
+        [PlayerProgress(player_id=pk) for pk in player_ids], ignore_conflicts=True
+    )
+    progress = {
+        row.player_id: row
+        for row in PlayerProgress.objects.select_for_update()
+        .filter(player_id__in=player_ids)
+        .order_by("player_id")
+    }
+    spans = [play.at for play in plays]
+    events = list(events_overlapping(start=min(spans), end=max(spans)))
+    grants: list[XpGrant] = []
+    for play in plays:
+        row = progress[play.player.pk]
+        row.player = play.player  # the batch's row, with its time zone
+        day = play.player.local_date(play.at)
+        streak_step(progress=row, day=day, at=play.at)
+        if row.play_xp_date != day:
+            row.play_xp_date, row.play_xp_today = day, 0
         allowed = max(
             0,
             min(
-                rules.play_xp_for(wager=wager, base=base_xp),
-                rules.PLAY_XP_DAILY_CAP - progress.play_xp_today,
+                rules.play_xp_for(wager=play.wager, base=play.base_xp),
+                rules.PLAY_XP_DAILY_CAP - row.play_xp_today,
             ),
         )
-        progress.play_xp_today += allowed
-        progress.save(
-            update_fields=[
-                "days_played",
-                "last_played_date",
-                "streak_count",
-                "last_action_ts",
-                "play_xp_today",
-                "play_xp_date",
-            ]
-        )
-        amount = rules.multiplied(allowed, boosts_at(at).xp_multiplier)
-        grant = _grant(
-            progress=progress, amount=amount, source=XpSource.PLAY, reference=reference, now=at
-        )
+        row.play_xp_today += allowed
+        amount = rules.multiplied(allowed, boosts_from(events, play.at).xp_multiplier)
+        if amount > 0:
+            row.xp += amount
+            row.updated_at = play.at
+            grants.append(
+                XpGrant(
+                    player_id=row.player_id,
+                    amount=amount,
+                    source=XpSource.PLAY,
+                    reference=play.reference,
+                    created_at=play.at,
+                )
+            )
+    XpGrant.objects.bulk_create(grants)
+    PlayerProgress.objects.bulk_update(
+        list(progress.values()),
+        [
+            "xp",
+            "updated_at",
+            "days_played",
+            "last_played_date",
+            "streak_count",
+            "last_action_ts",
+            "play_xp_today",
+            "play_xp_date",
+        ],
+    )
+    now = max(spans)
+    for row in progress.values():
         # Days played may open a tier even when the XP cap gave nothing.
-        _tier_check(progress=progress)
-    return grant
+        _levels_and_tier(progress=row, now=now)
+    return grants
