@@ -28,6 +28,7 @@ action ``id`` (unique, and rising along the stream within each publication).
 from __future__ import annotations
 
 import json
+import time
 from typing import Protocol
 
 from django.conf import settings
@@ -39,6 +40,11 @@ from accounts.actions import subscribe_batch
 from accounts.models import Action
 
 RELAY_NAME = "stream.user_actions"
+RETRY_AFTER = 5.0  # seconds a sink that lost its broker fails fast
+
+
+class SinkUnavailable(Exception):
+    """The broker failed a moment ago: the batch rolls back and is retried later."""
 
 
 class ActionSink(Protocol):
@@ -84,7 +90,8 @@ class RedisStreamSink:
     One MULTI/EXEC pipeline per batch, so a batch reaches the stream whole or
     not at all when the connection drops before EXEC; message ids are Redis's
     (``*``), so the stream's order is the order of publication. Short
-    timeouts: the batch's transaction (and its mark's row lock) waits on them.
+    timeouts: the batch's transaction (and its mark's row lock) waits on them;
+    after a connection failure it fails at once for ``RETRY_AFTER`` seconds.
     """
 
     def __init__(self) -> None:
@@ -93,16 +100,27 @@ class RedisStreamSink:
         import redis
 
         self.key = settings.USER_ACTIONS_STREAM
+        self.down_until = 0.0
         self.client = redis.Redis.from_url(
             settings.REDIS_URL, socket_connect_timeout=2, socket_timeout=5
         )
 
     def publish(self, actions: list[Action]) -> None:
+        if time.monotonic() < self.down_until:
+            raise SinkUnavailable("Redis failed a moment ago; the batch waits for a later run")
+        import redis
+
         maxlen = settings.USER_ACTIONS_STREAM_MAXLEN
         pipe = self.client.pipeline(transaction=True)
         for action in actions:
             pipe.xadd(self.key, action_fields(action), maxlen=maxlen, approximate=True)
-        pipe.execute()
+        try:
+            pipe.execute()
+        except (redis.ConnectionError, redis.TimeoutError):
+            # Down: for a few seconds, fail at once instead of waiting on
+            # timeouts inside every batch's transaction (inline mode).
+            self.down_until = time.monotonic() + RETRY_AFTER
+            raise
 
 
 def sink_path() -> str | None:

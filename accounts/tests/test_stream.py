@@ -50,6 +50,15 @@ def relay(settings, stream_key, monkeypatch):
     return stream_key
 
 
+DEAD_REDIS = "redis://127.0.0.1:1/0"  # nothing listens: refused at once
+
+
+@pytest.fixture
+def player_action():
+    """An unsaved action, enough for a sink's fields."""
+    return Action(pk=1, player_id=1, type=ActionType.PAGE_VIEW_SHOP, metadata={})
+
+
 def published(key: str) -> list[dict]:
     return [stream.action_from_fields(fields) for _, fields in redis_client().xrange(key)]
 
@@ -126,6 +135,37 @@ def test_a_relay_whose_sink_was_turned_off_keeps_its_mark(player, relay, setting
 
     assert SubscriberMark.objects.get(name=stream.RELAY_NAME).handled == 0
     assert published(relay) == []
+
+
+@pytest.mark.redis
+@pytest.mark.django_db
+def test_a_broker_outage_holds_the_relay_back_until_it_answers(player, relay, settings):
+    live = settings.REDIS_URL
+    Action.objects.bulk_create(Action(player=player, type=VIEWS[i % 3]) for i in range(3))
+    settings.REDIS_URL = DEAD_REDIS
+
+    actions.actions_process()  # the relay's batch fails and rolls back
+
+    assert SubscriberMark.objects.get(name=stream.RELAY_NAME).handled == 0
+    settings.REDIS_URL = live
+    actions.actions_process()
+    assert [e["id"] for e in published(relay)] == list(
+        Action.objects.order_by("txid", "pk").values_list("pk", flat=True)
+    )
+
+
+def test_a_sink_that_lost_redis_fails_fast_for_a_while(settings, player_action):
+    import redis
+
+    settings.REDIS_URL = DEAD_REDIS
+    sink = stream.RedisStreamSink()
+    with pytest.raises(redis.ConnectionError):
+        sink.publish([player_action])
+    with pytest.raises(stream.SinkUnavailable):
+        sink.publish([player_action])
+    sink.down_until = 0.0
+    with pytest.raises(redis.ConnectionError):
+        sink.publish([player_action])
 
 
 def test_a_mistyped_sink_fails_at_start(settings):
