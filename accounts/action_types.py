@@ -223,6 +223,10 @@ class ActionMetadata(Mapping[str, Any]):
     def __iter__(self) -> Iterator[str]:
         return iter(self._data)
 
+    def as_dict(self) -> dict[str, Any]:
+        """The whole stored object, unchecked: for a relay that copies it verbatim."""
+        return dict(self._data)
+
     def __len__(self) -> int:
         return len(self._data)
 

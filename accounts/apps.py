@@ -15,3 +15,7 @@ class AccountsConfig(AppConfig):
 
         import accounts.tasks  # noqa: F401  (tasks are sent by name; register them everywhere)
         import casino_club.kit.schema  # noqa: F401  (registers the OpenAPI JWT scheme)
+        from accounts.stream import user_actions_relay_register
+
+        # The user_actions stream's relay, only when a sink is configured.
+        user_actions_relay_register()

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
-from casino_club.config import read_config
+from casino_club.config import parse_int, read_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("CASINO_VAR_DIR", BASE_DIR / "var"))
@@ -219,6 +219,20 @@ if ACTIONS_DISPATCH not in {"worker", "inline"}:
     raise ImproperlyConfigured("ACTIONS_DISPATCH: expected 'worker' or 'inline'")
 # How old the last heartbeat may be before /readyz reports the worker down.
 HEARTBEAT_MAX_AGE_SECONDS = 180
+
+# The user_actions event stream (accounts/stream.py): the pipeline's relay
+# publishes every action, in order, through this sink (a dotted path to a
+# class; empty or "off" for none). Default: the Redis Stream when Redis is
+# configured, except under tests, which turn it on where they test it.
+USER_ACTIONS_SINK = os.environ.get(
+    "USER_ACTIONS_SINK", "accounts.stream.RedisStreamSink" if REDIS_URL and not TESTING else ""
+).strip()
+if USER_ACTIONS_SINK.lower() in {"", "off", "none"}:
+    USER_ACTIONS_SINK = None
+USER_ACTIONS_STREAM = os.environ.get("USER_ACTIONS_STREAM", "").strip() or "user_actions"
+USER_ACTIONS_STREAM_MAXLEN = parse_int(
+    os.environ, "USER_ACTIONS_STREAM_MAXLEN", 1_000_000, 1_000, 10**10
+)
 
 # --- Email ------------------------------------------------------------------
 globals().update(CONFIG.email)

@@ -157,5 +157,9 @@ def test_the_fan_out_table_in_the_docs_lists_every_subscriber():
                 rows[action_type] = cells[2]
     assert set(rows) == set(CATALOGUE)
     for subscriber in actions._subscribers.values():
+        if subscriber.types == set(CATALOGUE):
+            # One for every type (the stream's relay) is named below the table.
+            assert f"`{subscriber.name}`" in section, subscriber.name
+            continue
         for action_type in subscriber.types:
             assert f"`{subscriber.name}`" in rows[action_type], (action_type, subscriber.name)
