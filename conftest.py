@@ -15,6 +15,8 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from tests.support.mfa import with_totp
+
 CI = os.environ.get("CI", "").lower() == "true"
 
 
@@ -113,12 +115,12 @@ def _eager_celery():
 
 @pytest.fixture
 def private_redis():
-    """A throwaway redis-server (``casino_club.tests.servers.PrivateRedis``),
+    """A throwaway redis-server (``tests.support.servers.PrivateRedis``),
     started; the test may ``stop()`` and ``start()`` it again on the same port.
     The shared Redis is never touched."""
     import shutil
 
-    from casino_club.tests.servers import PrivateRedis
+    from tests.support.servers import PrivateRedis
 
     if shutil.which("redis-server") is None:
         if CI:
@@ -185,16 +187,6 @@ def moderator(make_player):
     user.groups.add(group)
     with_totp(user)
     return user
-
-
-def with_totp(user) -> str:
-    """Give a staff account an active TOTP authenticator (the admin requires
-    one) through allauth's own API; returns the secret for tests that log in."""
-    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
-
-    secret = generate_totp_secret()
-    TOTP.activate(user, secret)
-    return secret
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from allauth.mfa.totp.internal.auth import (
 )
 from django.contrib.auth.models import Group
 
-from casino_club.browser import browser_page
+from tests.support.browser import browser_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

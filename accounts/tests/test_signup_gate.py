@@ -18,8 +18,8 @@ from django.db import IntegrityError, transaction
 
 from accounts.models import Action, User
 from accounts.services import TooYoung, player_create
-from accounts.tests.fake_oidc import FakeOIDCProvider
 from economy.selectors import player_balance
+from tests.support.fake_oidc import FakeOIDCProvider
 
 pytestmark = pytest.mark.django_db
 

@@ -17,7 +17,7 @@ from django.test import Client
 from websockets.exceptions import ConnectionClosed, InvalidHandshake
 from websockets.sync.client import connect
 
-from casino_club.tests.servers import Daphne
+from tests.support.servers import Daphne
 
 pytestmark = [
     pytest.mark.postgres,

@@ -13,7 +13,7 @@ from economy.progression import rules
 from economy.progression.services.missions import missions_assign
 from economy.selectors import player_balance
 from economy.tests.conftest import ledger_snapshot
-from economy.tests.progression_helpers import round_action
+from tests.support.progression import round_action
 
 pytestmark = pytest.mark.django_db
 

@@ -31,7 +31,7 @@ from economy.progression.services.missions import (
 )
 from economy.selectors import player_balance
 from economy.tests.conftest import ledger_snapshot
-from economy.tests.progression_helpers import deliver, round_action
+from tests.support.progression import deliver, round_action
 
 pytestmark = pytest.mark.django_db
 

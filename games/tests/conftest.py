@@ -8,7 +8,7 @@ from django.test import Client
 from economy.services import system_accounts_forget
 from games.leaderboards.push import leaderboard_flushes_cancel
 from games.services import game_configs_forget
-from games.tests.round_helpers import START, give_coins
+from tests.support.rounds import START, give_coins
 
 
 @pytest.fixture(autouse=True)

@@ -10,7 +10,7 @@ import pytest
 from games.models import GameConfig
 from games.registry import get
 from games.services import game_config_active, round_play
-from games.tests.round_helpers import give_coins
+from tests.support.rounds import give_coins
 
 ADD_URL = "/admin/games/gameconfig/add/"
 

@@ -11,7 +11,7 @@ from economy.errors import InsufficientCoins
 from economy.selectors import player_balance
 from games.models import GameRound
 from games.services import round_play, seed_pair_active
-from games.tests.round_helpers import assert_ledger_reconciles, give_coins
+from tests.support.rounds import assert_ledger_reconciles, give_coins
 
 THREADS = 20
 SPINS_PER_THREAD = 5

@@ -25,7 +25,7 @@ from games.fairness import commitment
 from games.live_rps import services
 from games.live_rps.errors import AlreadyInMatch, NotYourMatch
 from games.live_rps.models import LiveMatch, LiveRating, LiveSeat, MatchOutcome, MatchStatus
-from games.tests.client_helpers import session_headers
+from tests.support.clients import session_headers
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

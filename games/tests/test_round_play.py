@@ -20,7 +20,7 @@ from games.services import (
     round_play,
     seed_pair_active,
 )
-from games.tests.round_helpers import START, assert_ledger_reconciles, give_coins, snapshot
+from tests.support.rounds import START, assert_ledger_reconciles, give_coins, snapshot
 
 VALID = {
     "slots": {"bet_per_line": 2, "lines": 20},
