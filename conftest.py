@@ -9,13 +9,14 @@ missing service fails them instead, so CI can never pass by skipping.
 from __future__ import annotations
 
 import os
-from datetime import date
 
 import pytest
 from django.conf import settings
 from django.db import connection
 
 from tests.support.mfa import with_totp
+
+pytest_plugins = ["tests.support.fixtures"]
 
 CI = os.environ.get("CI", "").lower() == "true"
 
@@ -134,20 +135,14 @@ def private_redis():
 
 @pytest.fixture
 def make_player(db):
-    from accounts.services import player_create
+    """``make_player(nickname=None, **fields)``: a player through ``player_create``
+    (tests.support.factories.PlayerFactory); unnamed ones are player1, player2, ..."""
+    from tests.support.factories import PlayerFactory
 
     counter = iter(range(1, 10_000))
 
     def make(nickname: str | None = None, **fields):
-        number = next(counter)
-        nickname = nickname or f"player{number}"
-        return player_create(
-            email=fields.pop("email", f"{nickname.lower()}@example.com"),
-            password=fields.pop("password", "correct horse battery staple"),
-            nickname=nickname,
-            date_of_birth=fields.pop("date_of_birth", date(1990, 1, 1)),
-            **fields,
-        )
+        return PlayerFactory(nickname=nickname or f"player{next(counter)}", **fields)
 
     return make
 

@@ -27,15 +27,6 @@ TOO_YOUNG = f"You must be at least {settings.SITE_MIN_AGE} years old to join."
 SOCIAL_SIGNUP = "/accounts/3rdparty/signup/"
 
 
-@pytest.fixture(autouse=True)
-def _forget_system_accounts():
-    # Running on-commit callbacks caches the mint's id; the rollback removes it.
-    yield
-    from economy.services import system_accounts_forget
-
-    system_accounts_forget()
-
-
 def a_child_born() -> str:
     return date.today().replace(year=date.today().year - 10).isoformat()
 

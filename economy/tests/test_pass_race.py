@@ -19,7 +19,7 @@ from economy.progression.services.xp import xp_grant
 from economy.season_pass.services import TierAlreadyClaimed, pass_tier_claim
 from economy.selectors import economy_settings_forget, player_balance
 from economy.services import ledger_reconcile
-from economy.tests.test_concurrency import outcome, run_threads
+from tests.support.races import outcome, run_threads
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

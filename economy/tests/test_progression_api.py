@@ -12,7 +12,7 @@ from economy.models import Event, MissionTemplate, MissionType, PlayerMission
 from economy.progression import rules
 from economy.progression.services.missions import missions_assign
 from economy.selectors import player_balance
-from economy.tests.conftest import ledger_snapshot
+from tests.support.ledger import ledger_snapshot
 from tests.support.progression import round_action
 
 pytestmark = pytest.mark.django_db

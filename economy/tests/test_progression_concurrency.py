@@ -24,7 +24,7 @@ from economy.progression.services.missions import (
 )
 from economy.progression.services.xp import xp_grant
 from economy.selectors import player_balance
-from economy.tests.test_concurrency import no_signup_grant, run_threads  # noqa: F401
+from tests.support.races import run_threads
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -55,7 +55,7 @@ def completed_mission(player) -> PlayerMission:
     )
 
 
-def test_concurrent_claims_of_one_mission_pay_once(player, no_signup_grant):  # noqa: F811
+def test_concurrent_claims_of_one_mission_pay_once(player, no_signup_grant):
     mission = completed_mission(player)
     balance = player_balance(player=player)
 
@@ -70,7 +70,7 @@ def test_concurrent_claims_of_one_mission_pay_once(player, no_signup_grant):  # 
     assert PlayerProgress.objects.get(player=player).xp == 30
 
 
-def test_concurrent_xp_grants_lose_nothing(player, no_signup_grant):  # noqa: F811
+def test_concurrent_xp_grants_lose_nothing(player, no_signup_grant):
     results = run_threads(
         10,
         lambda index: xp_grant(

@@ -30,7 +30,7 @@ from economy.progression.services.missions import (
     missions_roll_over,
 )
 from economy.selectors import player_balance
-from economy.tests.conftest import ledger_snapshot
+from tests.support.ledger import ledger_snapshot
 from tests.support.progression import deliver, round_action
 
 pytestmark = pytest.mark.django_db

@@ -1,39 +1,16 @@
-"""Fixtures of the games tests that touch the database (the pure-math tests use none)."""
+"""Fixtures of the games tests that touch the database (the pure-math tests use none).
+
+The shared fixtures (``alice_client``, forgetting cached rows) are in
+tests/support/fixtures.py.
+"""
 
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 
-from economy.services import system_accounts_forget
-from games.leaderboards.push import leaderboard_flushes_cancel
-from games.services import game_configs_forget
-from tests.support.rounds import START, give_coins
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
-def _forget_cached_rows():
-    # Tests that commit (or run on-commit callbacks) may cache ids of rows
-    # their rollback removes.
-    yield
-    system_accounts_forget()
-    game_configs_forget()
-    # Leaderboard pushes fire a second after a change, in a thread: none may
-    # outlive its test (and its database).
-    leaderboard_flushes_cancel()
-
-
-@pytest.fixture
-def alice_client(player):
-    """A browser (Django test client) signed in as Alice."""
-    client = Client()
-    client.force_login(player)
-    return client
+from tests.support.ledger import give_coins
+from tests.support.rounds import START
+from tests.support.speed import _fast_passwords  # noqa: F401 (autouse here)
 
 
 @pytest.fixture

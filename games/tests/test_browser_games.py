@@ -8,7 +8,7 @@ import pytest
 
 from tests.support.browser import browser_page
 from tests.support.clients import sign_in
-from tests.support.rounds import give_coins
+from tests.support.ledger import give_coins
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

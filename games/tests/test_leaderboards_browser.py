@@ -13,7 +13,7 @@ from games.registry import get
 from games.services import game_config_active, seed_pair_active
 from tests.support.browser import browser_context
 from tests.support.clients import sign_in
-from tests.support.rounds import give_coins
+from tests.support.ledger import give_coins
 from tests.support.servers import Daphne
 
 pytestmark = [

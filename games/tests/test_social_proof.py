@@ -13,7 +13,7 @@ from games.live_rps.models import LiveMatch, MatchStatus
 from games.models import GameRound
 from games.services import round_play
 from games.social_proof import social_proof
-from tests.support.rounds import give_coins
+from tests.support.ledger import give_coins
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
