@@ -79,7 +79,6 @@ class RoundFactory(factory.Factory):
 class MissionTemplateFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = MissionTemplate
-        django_get_or_create = ("code",)
 
     code = factory.Sequence(lambda n: f"mission-{n}")
     title = factory.LazyAttribute(lambda template: template.code.replace("-", " ").title())
