@@ -14,10 +14,10 @@ from django.urls import reverse
 
 from accounts.models import ModeratorAction, Notification, NotificationKind, User
 from accounts.moderation import NotAllowed, player_suspend
+from tests.support.clients import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
-PASSWORD = "correct horse battery staple"
 ACCESS_FIELDS = ["is_superuser", "is_staff", "groups", "user_permissions", "password"]
 
 

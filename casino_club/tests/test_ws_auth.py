@@ -21,6 +21,7 @@ from django.db import transaction
 from accounts.live import push_to_player
 from casino_club.asgi import application
 from casino_club.ws_auth import SubprotocolJWTAuthMiddleware
+from tests.support.clients import PASSWORD
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -28,7 +29,6 @@ pytestmark = [
 ]
 
 ORIGIN = (b"origin", b"http://localhost")
-PASSWORD = "correct horse battery staple"
 
 
 def app_login(client, email: str) -> dict:

@@ -8,11 +8,11 @@ import re
 import pytest
 
 from tests.support.browser import browser_page
+from tests.support.clients import PASSWORD
 from tests.support.ledger import give_coins
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "correct horse battery staple"
 SETTLED = "[data-result][data-kind]:not([data-kind=pending])"
 
 
