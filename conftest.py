@@ -9,11 +9,14 @@ missing service fails them instead, so CI can never pass by skipping.
 from __future__ import annotations
 
 import os
-from datetime import date
 
 import pytest
 from django.conf import settings
 from django.db import connection
+
+from tests.support.mfa import with_totp
+
+pytest_plugins = ["tests.support.fixtures"]
 
 CI = os.environ.get("CI", "").lower() == "true"
 
@@ -58,27 +61,6 @@ def django_db_setup(django_db_setup, django_db_blocker):
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
             "WHERE datname = current_database() AND pid <> pg_backend_pid()"
         )
-
-
-@pytest.fixture(autouse=True)
-def _forget_cached_rows():
-    """Forget ids of rows a test's rollback removes.
-
-    Any test that records an action runs the pipeline, whose subscribers
-    (the signup grant, leaderboards) cache system accounts and game configs.
-    """
-    yield
-    if not settings.configured:
-        return
-    from economy.services import system_accounts_forget
-    from games.leaderboards.push import leaderboard_flushes_cancel
-    from games.services import game_configs_forget
-
-    system_accounts_forget()
-    game_configs_forget()
-    # Leaderboard pushes fire a second after a change, in a thread: none may
-    # outlive its test (and its database).
-    leaderboard_flushes_cancel()
 
 
 @pytest.fixture(autouse=True)
@@ -134,12 +116,12 @@ def _eager_celery():
 
 @pytest.fixture
 def private_redis():
-    """A throwaway redis-server (``casino_club.tests.servers.PrivateRedis``),
+    """A throwaway redis-server (``tests.support.servers.PrivateRedis``),
     started; the test may ``stop()`` and ``start()`` it again on the same port.
     The shared Redis is never touched."""
     import shutil
 
-    from casino_club.tests.servers import PrivateRedis
+    from tests.support.servers import PrivateRedis
 
     if shutil.which("redis-server") is None:
         if CI:
@@ -153,20 +135,14 @@ def private_redis():
 
 @pytest.fixture
 def make_player(db):
-    from accounts.services import player_create
+    """``make_player(nickname=None, **fields)``: a player through ``player_create``
+    (tests.support.factories.PlayerFactory); unnamed ones are player1, player2, ..."""
+    from tests.support.factories import PlayerFactory
 
     counter = iter(range(1, 10_000))
 
     def make(nickname: str | None = None, **fields):
-        number = next(counter)
-        nickname = nickname or f"player{number}"
-        return player_create(
-            email=fields.pop("email", f"{nickname.lower()}@example.com"),
-            password=fields.pop("password", "correct horse battery staple"),
-            nickname=nickname,
-            date_of_birth=fields.pop("date_of_birth", date(1990, 1, 1)),
-            **fields,
-        )
+        return PlayerFactory(nickname=nickname or f"player{next(counter)}", **fields)
 
     return make
 
@@ -206,16 +182,6 @@ def moderator(make_player):
     user.groups.add(group)
     with_totp(user)
     return user
-
-
-def with_totp(user) -> str:
-    """Give a staff account an active TOTP authenticator (the admin requires
-    one) through allauth's own API; returns the secret for tests that log in."""
-    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
-
-    secret = generate_totp_secret()
-    TOTP.activate(user, secret)
-    return secret
 
 
 @pytest.fixture

@@ -20,10 +20,9 @@ from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 
 from accounts.models import User
+from tests.support.clients import PASSWORD
 
 pytestmark = pytest.mark.django_db
-
-PASSWORD = "correct horse battery staple"
 
 
 def current_code(secret: str) -> str:

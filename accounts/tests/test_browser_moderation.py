@@ -14,11 +14,10 @@ from allauth.mfa.totp.internal.auth import (
 )
 from django.contrib.auth.models import Group
 
-from casino_club.browser import browser_page
+from tests.support.browser import browser_page
+from tests.support.clients import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "correct horse battery staple"
 
 
 def test_a_moderator_logs_in_with_a_code_and_suspends_a_player(live_server, moderator, player):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from casino_club.browser import browser_page
+from tests.support.browser import browser_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

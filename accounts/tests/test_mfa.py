@@ -8,9 +8,9 @@ import pytest
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY, format_hotp_value, hotp_value
 
-pytestmark = pytest.mark.django_db
+from tests.support.clients import PASSWORD
 
-PASSWORD = "correct horse battery staple"
+pytestmark = pytest.mark.django_db
 
 
 def current_code(secret: str) -> str:

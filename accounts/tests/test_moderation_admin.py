@@ -14,10 +14,10 @@ from django.urls import reverse
 
 from accounts.models import ModeratorAction, Notification, NotificationKind, User
 from accounts.moderation import NotAllowed, player_suspend
+from tests.support.clients import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
-PASSWORD = "correct horse battery staple"
 ACCESS_FIELDS = ["is_superuser", "is_staff", "groups", "user_permissions", "password"]
 
 
@@ -36,12 +36,6 @@ def other_moderator(make_player):
     user.groups.add(Group.objects.get(name="Moderators"))
     TOTP.activate(user, generate_totp_secret())
     return user
-
-
-@pytest.fixture
-def maude(client, moderator):
-    client.force_login(moderator)
-    return client
 
 
 def change_url(user: User) -> str:
@@ -64,8 +58,8 @@ def access_of(user: User) -> tuple:
     )
 
 
-def test_a_moderators_change_form_has_no_access_or_password_fields(maude, player):
-    page = maude.get(change_url(player))
+def test_a_moderators_change_form_has_no_access_or_password_fields(moderator_client, player):
+    page = moderator_client.get(change_url(player))
 
     assert page.status_code == 200
     html = page.content.decode()
@@ -78,11 +72,11 @@ def test_a_moderators_change_form_has_no_access_or_password_fields(maude, player
     assert 'name="_save"' not in html  # read-only: nothing to submit
 
 
-def test_posting_access_fields_to_a_player_changes_nothing(maude, player):
+def test_posting_access_fields_to_a_player_changes_nothing(moderator_client, player):
     before = access_of(player)
     group = Group.objects.get(name="Moderators")
 
-    response = maude.post(
+    response = moderator_client.post(
         change_url(player),
         {
             "email": player.email,
@@ -101,10 +95,10 @@ def test_posting_access_fields_to_a_player_changes_nothing(maude, player):
     assert access_of(player) == before
 
 
-def test_a_moderator_cannot_make_themselves_superuser(maude, moderator):
+def test_a_moderator_cannot_make_themselves_superuser(moderator_client, moderator):
     before = access_of(moderator)
 
-    response = maude.post(
+    response = moderator_client.post(
         change_url(moderator),
         {
             "email": moderator.email,
@@ -123,24 +117,26 @@ def test_a_moderator_cannot_make_themselves_superuser(maude, moderator):
 
 @pytest.mark.parametrize("whose", ["own", "other moderator", "owner"])
 def test_a_moderator_cannot_open_a_staff_accounts_change_or_password_page(
-    maude, moderator, other_moderator, owner, whose
+    moderator_client, moderator, other_moderator, owner, whose
 ):
     target = {"own": moderator, "other moderator": other_moderator, "owner": owner}[whose]
     before = access_of(target)
 
     for url in (change_url(target), password_url(target)):
-        assert maude.get(url).status_code == 403, url
-        posted = maude.post(url, {"password1": "x9!takeover-pass", "password2": "x9!takeover-pass"})
+        assert moderator_client.get(url).status_code == 403, url
+        posted = moderator_client.post(
+            url, {"password1": "x9!takeover-pass", "password2": "x9!takeover-pass"}
+        )
         assert posted.status_code == 403, url
 
     assert access_of(target) == before
 
 
-def test_a_moderator_cannot_open_a_players_password_page(maude, player):
+def test_a_moderator_cannot_open_a_players_password_page(moderator_client, player):
     before = access_of(player)
 
-    assert maude.get(password_url(player)).status_code == 403
-    response = maude.post(
+    assert moderator_client.get(password_url(player)).status_code == 403
+    response = moderator_client.post(
         password_url(player), {"password1": "x9!takeover-pass", "password2": "x9!takeover-pass"}
     )
 
@@ -148,25 +144,25 @@ def test_a_moderator_cannot_open_a_players_password_page(maude, player):
     assert access_of(player) == before
 
 
-def test_a_moderator_cannot_add_themselves_to_a_group(maude, moderator, owner):
+def test_a_moderator_cannot_add_themselves_to_a_group(moderator_client, moderator, owner):
     superusers = Group.objects.create(name="Owners")
     superusers.permissions.set(Permission.objects.all())
     moderators = Group.objects.get(name="Moderators")
     moderator_permissions = set(moderators.permissions.values_list("pk", flat=True))
     before = access_of(moderator)
 
-    through_user = maude.post(
+    through_user = moderator_client.post(
         change_url(moderator),
         {"email": moderator.email, "nickname": moderator.nickname, "groups": [superusers.pk]},
     )
-    through_group = maude.post(
+    through_group = moderator_client.post(
         reverse("admin:auth_group_change", args=[moderators.pk]),
         {
             "name": "Moderators",
             "permissions": list(Permission.objects.values_list("pk", flat=True)),
         },
     )
-    new_group = maude.post(
+    new_group = moderator_client.post(
         reverse("admin:auth_group_add"),
         {"name": "Mine", "permissions": list(Permission.objects.values_list("pk", flat=True))},
     )
@@ -181,15 +177,17 @@ def test_a_moderator_cannot_add_themselves_to_a_group(maude, moderator, owner):
     assert not Group.objects.filter(name="Mine").exists()
 
 
-def test_the_moderators_user_list_shows_players_only(maude, player, other_moderator, owner):
-    page = maude.get(reverse("admin:accounts_user_changelist"))
+def test_the_moderators_user_list_shows_players_only(
+    moderator_client, player, other_moderator, owner
+):
+    page = moderator_client.get(reverse("admin:accounts_user_changelist"))
 
     assert page.status_code == 200
     html = page.content.decode()
     assert player.email in html
     assert other_moderator.email not in html
     assert owner.email not in html
-    searched = maude.get(reverse("admin:accounts_user_changelist") + "?q=example.com")
+    searched = moderator_client.get(reverse("admin:accounts_user_changelist") + "?q=example.com")
     # "1 result (N total)" would count the staff accounts left out.
     assert searched.status_code == 200
     assert " total</a>" not in searched.content.decode()
@@ -234,15 +232,17 @@ def run_action(client, action: str, players: list[User], **data):
 
 
 def test_a_moderator_suspends_a_player_with_a_reason_and_it_is_logged(
-    maude, moderator, player, other_player
+    moderator_client, moderator, player, other_player
 ):
-    confirm = run_action(maude, "suspend_players", [player])
+    confirm = run_action(moderator_client, "suspend_players", [player])
     assert confirm.status_code == 200
     assert "Reason" in confirm.content.decode()
     player.refresh_from_db()
     assert player.is_active
 
-    done = run_action(maude, "suspend_players", [player], apply="1", reason="Abusive chat")
+    done = run_action(
+        moderator_client, "suspend_players", [player], apply="1", reason="Abusive chat"
+    )
 
     assert done.status_code == 302
     player.refresh_from_db()
@@ -259,8 +259,8 @@ def test_a_moderator_suspends_a_player_with_a_reason_and_it_is_logged(
     assert entry.created_at is not None
 
 
-def test_a_suspension_without_a_reason_changes_nothing(maude, player):
-    response = run_action(maude, "suspend_players", [player], apply="1", reason="  ")
+def test_a_suspension_without_a_reason_changes_nothing(moderator_client, player):
+    response = run_action(moderator_client, "suspend_players", [player], apply="1", reason="  ")
 
     assert response.status_code == 200
     assert "This field is required" in response.content.decode()
@@ -278,11 +278,13 @@ def test_a_suspended_players_session_stops_working(client, moderator, player):
     assert client.get("/profile/").status_code == 302
 
 
-def test_staff_accounts_cannot_be_suspended_through_the_action(maude, other_moderator, owner):
+def test_staff_accounts_cannot_be_suspended_through_the_action(
+    moderator_client, other_moderator, owner
+):
     before = (access_of(other_moderator), access_of(owner))
 
     response = run_action(
-        maude, "suspend_players", [other_moderator, owner], apply="1", reason="Coup"
+        moderator_client, "suspend_players", [other_moderator, owner], apply="1", reason="Coup"
     )
 
     assert response.status_code == 302  # nothing selectable: the list holds players only
@@ -302,10 +304,12 @@ def test_the_suspend_service_refuses_staff_and_non_moderators(moderator, other_m
     assert not ModeratorAction.objects.exists()
 
 
-def test_a_moderator_reinstates_a_suspended_player(maude, moderator, player):
+def test_a_moderator_reinstates_a_suspended_player(moderator_client, moderator, player):
     player_suspend(actor=moderator, player=player, reason="Cheating")
 
-    response = run_action(maude, "reinstate_players", [player], apply="1", reason="Appeal upheld")
+    response = run_action(
+        moderator_client, "reinstate_players", [player], apply="1", reason="Appeal upheld"
+    )
 
     assert response.status_code == 302
     player.refresh_from_db()
@@ -316,9 +320,11 @@ def test_a_moderator_reinstates_a_suspended_player(maude, moderator, player):
     ]
 
 
-def test_a_moderator_sends_a_player_a_notification_and_it_is_logged(maude, moderator, player):
+def test_a_moderator_sends_a_player_a_notification_and_it_is_logged(
+    moderator_client, moderator, player
+):
     response = run_action(
-        maude,
+        moderator_client,
         "notify_players",
         [player],
         apply="1",
@@ -341,8 +347,10 @@ def test_a_moderator_sends_a_player_a_notification_and_it_is_logged(maude, moder
     assert entry.details["notification_id"] == notification.pk
 
 
-def test_a_notification_without_a_title_sends_nothing(maude, player):
-    response = run_action(maude, "notify_players", [player], apply="1", title="", reason="x")
+def test_a_notification_without_a_title_sends_nothing(moderator_client, player):
+    response = run_action(
+        moderator_client, "notify_players", [player], apply="1", title="", reason="x"
+    )
 
     assert response.status_code == 200
     assert not Notification.objects.filter(player=player).exists()
@@ -360,19 +368,19 @@ def test_players_see_no_user_admin(client, player):
 # --- the log ------------------------------------------------------------------
 
 
-def test_the_moderation_log_is_visible_and_read_only(maude, moderator, player):
+def test_the_moderation_log_is_visible_and_read_only(moderator_client, moderator, player):
     player_suspend(actor=moderator, player=player, reason="Cheating")
     entry = ModeratorAction.objects.get()
 
-    listing = maude.get(reverse("admin:accounts_moderatoraction_changelist"))
-    detail = maude.get(reverse("admin:accounts_moderatoraction_change", args=[entry.pk]))
-    edit = maude.post(
+    listing = moderator_client.get(reverse("admin:accounts_moderatoraction_changelist"))
+    detail = moderator_client.get(reverse("admin:accounts_moderatoraction_change", args=[entry.pk]))
+    edit = moderator_client.post(
         reverse("admin:accounts_moderatoraction_change", args=[entry.pk]), {"reason": "Nothing"}
     )
-    delete = maude.post(
+    delete = moderator_client.post(
         reverse("admin:accounts_moderatoraction_delete", args=[entry.pk]), {"post": "yes"}
     )
-    add = maude.get(reverse("admin:accounts_moderatoraction_add"))
+    add = moderator_client.get(reverse("admin:accounts_moderatoraction_add"))
 
     assert listing.status_code == 200
     assert "Cheating" in listing.content.decode()
@@ -396,13 +404,15 @@ def test_the_moderation_log_is_read_only_for_superusers_too(client, owner, moder
     assert ModeratorAction.objects.filter(pk=entry.pk).exists()
 
 
-def test_even_with_change_user_a_non_superuser_edits_no_access_field(maude, moderator, player):
+def test_even_with_change_user_a_non_superuser_edits_no_access_field(
+    moderator_client, moderator, player
+):
     # Defence in depth: should someone grant change_user again, the form
     # still has no access fields and staff accounts stay closed.
     moderator.user_permissions.add(Permission.objects.get(codename="change_user"))
     before = access_of(player)
 
-    on_player = maude.post(
+    on_player = moderator_client.post(
         change_url(player),
         {
             "email": player.email,
@@ -413,7 +423,7 @@ def test_even_with_change_user_a_non_superuser_edits_no_access_field(maude, mode
             "groups": [Group.objects.get(name="Moderators").pk],
         },
     )
-    on_self = maude.post(
+    on_self = moderator_client.post(
         change_url(moderator),
         {"email": moderator.email, "nickname": moderator.nickname, "is_superuser": "on"},
     )
@@ -432,8 +442,8 @@ def action_names(client) -> set[str]:
     return {name for name, _label in form.fields["action"].choices if name} if form else set()
 
 
-def test_moderators_get_the_audited_actions_and_no_delete(maude):
-    names = action_names(maude)
+def test_moderators_get_the_audited_actions_and_no_delete(moderator_client):
+    names = action_names(moderator_client)
 
     assert {"suspend_players", "reinstate_players", "notify_players", "adjust_coins"} <= names
     assert "delete_selected" not in names

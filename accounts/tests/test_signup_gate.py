@@ -18,22 +18,13 @@ from django.db import IntegrityError, transaction
 
 from accounts.models import Action, User
 from accounts.services import TooYoung, player_create
-from accounts.tests.fake_oidc import FakeOIDCProvider
 from economy.selectors import player_balance
+from tests.support.fake_oidc import FakeOIDCProvider
 
 pytestmark = pytest.mark.django_db
 
 TOO_YOUNG = f"You must be at least {settings.SITE_MIN_AGE} years old to join."
 SOCIAL_SIGNUP = "/accounts/3rdparty/signup/"
-
-
-@pytest.fixture(autouse=True)
-def _forget_system_accounts():
-    # Running on-commit callbacks caches the mint's id; the rollback removes it.
-    yield
-    from economy.services import system_accounts_forget
-
-    system_accounts_forget()
 
 
 def a_child_born() -> str:

@@ -1,8 +1,10 @@
-"""The house rules a newcomer can check: modules stay readable and every app
-keeps its own files (docs/architecture.md, "Import rules" and "Layout")."""
+"""The house rules a newcomer can check: modules stay readable, every app
+keeps its own files, and test modules never import each other
+(docs/architecture.md, "Import rules", "Layout" and "Test support")."""
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -33,3 +35,58 @@ def test_the_rule_sees_every_app():
     modules = list(application_modules())
     assert len(modules) > 100
     assert {path.relative_to(ROOT).parts[0] for path in modules} == set(APPS)
+
+
+def python_files():
+    for top in (*APPS, "tests", "benchmarks"):
+        yield from sorted((ROOT / top).rglob("*.py"))
+    yield from sorted(ROOT.glob("*.py"))
+
+
+def imported_modules(path: Path, *, root: Path = ROOT) -> set[str]:
+    """Every module ``path`` imports, absolute names (relative ones resolved)."""
+    package = ".".join(path.relative_to(root).with_suffix("").parts[:-1])
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parent = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join([*parent, base] if base else parent)
+            names.add(base)
+            # ``from pkg import test_x`` imports the module pkg.test_x
+            names.update(f"{base}.{alias.name}" for alias in node.names)
+    return names
+
+
+def test_no_module_imports_a_test_module():
+    # Test modules share code through tests/support, never through each
+    # other (nor through a conftest): importing one runs its tests' setup
+    # twice and ties files that should move or vanish alone.
+    offenders = {
+        str(path.relative_to(ROOT)): sorted(found)
+        for path in python_files()
+        if (
+            found := {
+                name
+                for name in imported_modules(path)
+                if name.rsplit(".", 1)[-1].startswith("test_")
+                or name.rsplit(".", 1)[-1] == "conftest"
+            }
+        )
+    }
+    assert offenders == {}, f"import tests/support helpers instead: {offenders}"
+
+
+def test_the_import_rule_sees_imports_of_test_modules(tmp_path):
+    # A rule that matched nothing would pass forever.
+    (tmp_path / "pkg").mkdir()
+    module = tmp_path / "pkg" / "test_b.py"
+    module.write_text(
+        "from pkg.test_a import x\nfrom . import test_c\nfrom .conftest import y\nimport os\n",
+        encoding="utf-8",
+    )
+    names = imported_modules(module, root=tmp_path)
+    assert {"pkg.test_a", "pkg.test_c", "pkg.conftest", "os"} <= names

@@ -17,7 +17,7 @@ from websockets.sync.client import connect
 
 from accounts.models import LivePush, NotificationKind
 from accounts.notifications import notification_send
-from casino_club.tests.servers import ROOT, Daphne
+from tests.support.servers import ROOT, Daphne
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True), pytest.mark.slow]
 

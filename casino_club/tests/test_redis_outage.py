@@ -17,7 +17,8 @@ from django.test import Client
 from websockets.exceptions import ConnectionClosed, InvalidHandshake
 from websockets.sync.client import connect
 
-from casino_club.tests.servers import Daphne
+from tests.support.clients import PASSWORD
+from tests.support.servers import Daphne
 
 pytestmark = [
     pytest.mark.postgres,
@@ -26,7 +27,6 @@ pytestmark = [
     pytest.mark.slow,
 ]
 
-PASSWORD = "correct horse battery staple"
 SPIN = {"bet_per_line": 1, "lines": 20}
 PAGES = ["/", "/games/", "/games/slots/", "/wallet/"]
 

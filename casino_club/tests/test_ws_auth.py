@@ -21,22 +21,14 @@ from django.db import transaction
 from accounts.live import push_to_player
 from casino_club.asgi import application
 from casino_club.ws_auth import SubprotocolJWTAuthMiddleware
+from tests.support.clients import PASSWORD
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("fresh_channel_layer"),
+]
 
 ORIGIN = (b"origin", b"http://localhost")
-PASSWORD = "correct horse battery staple"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_channel_layer():
-    # channels_redis binds its locks to the event loop that first used them;
-    # every async test runs its own loop, so each gets its own layer object.
-    from channels.layers import channel_layers
-
-    channel_layers.backends.clear()
-    yield
-    channel_layers.backends.clear()
 
 
 def app_login(client, email: str) -> dict:

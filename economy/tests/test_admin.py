@@ -8,19 +8,13 @@ from django.urls import reverse
 from accounts.models import ModeratorAction
 from economy.models import Account, Adjustment, EconomySettings, Entry, LedgerTransaction
 from economy.selectors import economy_settings_get, player_balance
-from economy.tests.conftest import ledger_snapshot
+from tests.support.ledger import ledger_snapshot
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def maude(client, moderator):
-    client.force_login(moderator)
-    return client
-
-
-def test_a_moderator_credits_a_player_with_a_reason(maude, moderator, player):
-    response = maude.post(
+def test_a_moderator_credits_a_player_with_a_reason(moderator_client, moderator, player):
+    response = moderator_client.post(
         reverse("admin:economy_adjustment_add"),
         {"player": player.pk, "amount": 250, "reason": "Refund for a stuck round"},
     )
@@ -30,14 +24,14 @@ def test_a_moderator_credits_a_player_with_a_reason(maude, moderator, player):
     assert (adjustment.moderator, adjustment.amount) == (moderator, 250)
     assert adjustment.transaction.actor == moderator
     assert player_balance(player=player) == 250
-    listing = maude.get(reverse("admin:economy_adjustment_changelist")).content.decode()
+    listing = moderator_client.get(reverse("admin:economy_adjustment_changelist")).content.decode()
     assert "Refund for a stuck round" in listing
 
 
-def test_an_adjustment_without_a_reason_is_a_form_error(maude, player):
+def test_an_adjustment_without_a_reason_is_a_form_error(moderator_client, player):
     before = ledger_snapshot()
 
-    response = maude.post(
+    response = moderator_client.post(
         reverse("admin:economy_adjustment_add"), {"player": player.pk, "amount": 5, "reason": ""}
     )
 
@@ -47,11 +41,13 @@ def test_an_adjustment_without_a_reason_is_a_form_error(maude, player):
     assert not Adjustment.objects.exists()
 
 
-def test_a_debit_above_the_balance_is_a_form_error_and_changes_nothing(maude, player, fund):
+def test_a_debit_above_the_balance_is_a_form_error_and_changes_nothing(
+    moderator_client, player, fund
+):
     fund(player, 10)
     before = ledger_snapshot()
 
-    response = maude.post(
+    response = moderator_client.post(
         reverse("admin:economy_adjustment_add"),
         {"player": player.pk, "amount": -11, "reason": "Clawback"},
     )
@@ -62,7 +58,7 @@ def test_a_debit_above_the_balance_is_a_form_error_and_changes_nothing(maude, pl
     assert not Adjustment.objects.exists()
 
 
-def test_balances_transactions_and_entries_are_read_only(maude, player, fund):
+def test_balances_transactions_and_entries_are_read_only(moderator_client, player, fund):
     fund(player, 10)
     account = Account.objects.get(player=player)
     txn = LedgerTransaction.objects.get()
@@ -70,23 +66,23 @@ def test_balances_transactions_and_entries_are_read_only(maude, player, fund):
 
     for name, obj in (("account", account), ("ledgertransaction", txn), ("entry", entry)):
         url = reverse(f"admin:economy_{name}_change", args=[obj.pk])
-        assert maude.get(url).status_code == 200
-        assert maude.post(url, {"balance": 10**6, "amount": 10**6}).status_code == 403
-        assert maude.get(reverse(f"admin:economy_{name}_add")).status_code == 403
-        assert maude.get(reverse(f"admin:economy_{name}_changelist")).status_code == 200
+        assert moderator_client.get(url).status_code == 200
+        assert moderator_client.post(url, {"balance": 10**6, "amount": 10**6}).status_code == 403
+        assert moderator_client.get(reverse(f"admin:economy_{name}_add")).status_code == 403
+        assert moderator_client.get(reverse(f"admin:economy_{name}_changelist")).status_code == 200
 
     assert player_balance(player=player) == 10
 
 
-def test_the_accounts_list_shows_derived_system_balances(maude, player, fund):
+def test_the_accounts_list_shows_derived_system_balances(moderator_client, player, fund):
     fund(player, 42)
 
-    listing = maude.get(reverse("admin:economy_account_changelist")).content.decode()
+    listing = moderator_client.get(reverse("admin:economy_account_changelist")).content.decode()
 
     assert "-42" in listing
 
 
-def test_moderators_edit_the_faucet_rules_with_validation(maude):
+def test_moderators_edit_the_faucet_rules_with_validation(moderator_client):
     rules = economy_settings_get()
     url = reverse("admin:economy_economysettings_change", args=[rules.pk])
     form = {
@@ -97,12 +93,12 @@ def test_moderators_edit_the_faucet_rules_with_validation(maude):
         "refill_cooldown_hours": 6,
     }
 
-    refused = maude.post(url, {**form, "daily_ladder": "[10, 20, -30]"})
+    refused = moderator_client.post(url, {**form, "daily_ladder": "[10, 20, -30]"})
     assert refused.status_code == 200
     assert "daily_ladder" in refused.context["adminform"].form.errors
     assert economy_settings_get().daily_ladder[0] == 100
 
-    assert maude.post(url, form).status_code == 302
+    assert moderator_client.post(url, form).status_code == 302
     assert economy_settings_get().daily_ladder == [10, 20, 30, 40, 50, 60, 70]
     assert EconomySettings.objects.get().refill_cooldown_hours == 6
 
@@ -115,8 +111,8 @@ def test_a_player_cannot_open_the_ledger_admin(client, player):
     assert response.status_code == 302
 
 
-def test_an_adjustment_is_in_the_moderation_log(maude, moderator, player):
-    maude.post(
+def test_an_adjustment_is_in_the_moderation_log(moderator_client, moderator, player):
+    moderator_client.post(
         reverse("admin:economy_adjustment_add"),
         {"player": player.pk, "amount": 40, "reason": "Goodwill"},
     )
@@ -136,8 +132,8 @@ def test_an_adjustment_is_in_the_moderation_log(maude, moderator, player):
     }
 
 
-def test_a_refused_adjustment_leaves_no_log_entry(maude, player):
-    maude.post(
+def test_a_refused_adjustment_leaves_no_log_entry(moderator_client, player):
+    moderator_client.post(
         reverse("admin:economy_adjustment_add"),
         {"player": player.pk, "amount": -5, "reason": "Clawback"},
     )
@@ -146,10 +142,10 @@ def test_a_refused_adjustment_leaves_no_log_entry(maude, player):
     assert not ModeratorAction.objects.exists()
 
 
-def test_a_moderator_cannot_adjust_a_staff_account(maude, moderator):
+def test_a_moderator_cannot_adjust_a_staff_account(moderator_client, moderator):
     before = ledger_snapshot()
 
-    response = maude.post(
+    response = moderator_client.post(
         reverse("admin:economy_adjustment_add"),
         {"player": moderator.pk, "amount": 1000, "reason": "Bonus for me"},
     )
@@ -160,18 +156,20 @@ def test_a_moderator_cannot_adjust_a_staff_account(maude, moderator):
     assert not Adjustment.objects.exists()
 
 
-def test_the_user_admin_links_to_the_adjustment_form(maude, player, other_player):
+def test_the_user_admin_links_to_the_adjustment_form(moderator_client, player, other_player):
     changelist = reverse("admin:accounts_user_changelist")
 
-    one = maude.post(changelist, {"action": "adjust_coins", "_selected_action": [player.pk]})
-    two = maude.post(
+    one = moderator_client.post(
+        changelist, {"action": "adjust_coins", "_selected_action": [player.pk]}
+    )
+    two = moderator_client.post(
         changelist,
         {"action": "adjust_coins", "_selected_action": [player.pk, other_player.pk]},
     )
 
     assert one.status_code == 302
     assert one["Location"] == f"{reverse('admin:economy_adjustment_add')}?player={player.pk}"
-    form = maude.get(one["Location"])
+    form = moderator_client.get(one["Location"])
     assert form.context["adminform"].form.initial["player"] == str(player.pk)
     assert two.status_code == 302
     assert two["Location"] == changelist

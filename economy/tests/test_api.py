@@ -10,7 +10,7 @@ from django.utils import timezone
 from economy.models import REWARD_KINDS, Entry, LedgerKind
 from economy.selectors import player_balance
 from economy.services import MINT, ledger_transfer, player_account, system_account
-from economy.tests.conftest import ledger_snapshot
+from tests.support.ledger import ledger_snapshot
 
 pytestmark = pytest.mark.django_db
 

@@ -7,23 +7,13 @@ import re
 
 import pytest
 
-from casino_club.browser import browser_page
-from games.tests.round_helpers import give_coins
+from tests.support.browser import browser_page
+from tests.support.clients import PASSWORD
+from tests.support.ledger import give_coins
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "correct horse battery staple"
 SETTLED = "[data-result][data-kind]:not([data-kind=pending])"
-
-
-@pytest.fixture(autouse=True)
-def _forget_cached_rows():
-    from economy.services import system_accounts_forget
-    from games.services import game_configs_forget
-
-    yield
-    system_accounts_forget()
-    game_configs_forget()
 
 
 @pytest.fixture

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
 
 import pytest
-from django.db import close_old_connections, connection, transaction
+from django.db import transaction
 
 from economy.faucets import (
     daily_bonus_claim,
 )
 from economy.models import BonusClaim, EconomySettings, LedgerTransaction
-from economy.selectors import economy_settings_forget, player_balance
+from economy.selectors import player_balance
 from economy.services import (
-    MINT,
     SHOP_SINK,
     ledger_reconcile,
     ledger_transfer,
@@ -22,59 +20,16 @@ from economy.services import (
     round_settle,
     system_account,
 )
+from tests.support.ledger import give_coins
+from tests.support.races import outcome, run_threads
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def no_signup_grant():
-    # Transactional tests run on-commit callbacks: new players would get the
-    # signup grant. These tests want wallets with exact amounts.
-    EconomySettings.objects.update_or_create(pk=1, defaults={"signup_grant": 0})
-    economy_settings_forget()
-
-
-def run_threads(count: int, work) -> list:
-    """Start ``count`` threads together; return what each returned or raised."""
-    barrier = threading.Barrier(count)
-    results: list = [None] * count
-
-    def target(index: int) -> None:
-        try:
-            barrier.wait(timeout=10)
-            results[index] = work(index)
-        except Exception as error:
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=target, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads), "a thread hung (deadlock?)"
-    close_old_connections()
-    return results
-
-
-def fund(player, amount: int) -> None:
-    ledger_transfer(
-        source=system_account(code=MINT),
-        destination=player_account(player=player),
-        amount=amount,
-        kind="MISSION_REWARD",
-    )
-
-
-def outcome(result) -> str:
-    return type(result).__name__
 
 
 def test_32_threads_spending_from_a_10_coin_wallet_succeed_exactly_10_times(
     no_signup_grant, player
 ):
-    fund(player, 10)
+    give_coins(player, 10)
 
     def spend(index: int):
         return ledger_transfer(
@@ -94,7 +49,7 @@ def test_32_threads_spending_from_a_10_coin_wallet_succeed_exactly_10_times(
 
 
 def test_32_threads_playing_rounds_on_one_wallet_never_overdraw(no_signup_grant, player):
-    fund(player, 10)
+    give_coins(player, 10)
 
     def play(index: int):
         with transaction.atomic():
@@ -111,7 +66,7 @@ def test_32_threads_playing_rounds_on_one_wallet_never_overdraw(no_signup_grant,
 
 
 def test_16_threads_repeating_one_idempotency_key_make_one_transaction(no_signup_grant, player):
-    fund(player, 100)
+    give_coins(player, 100)
 
     def spend(index: int):
         return ledger_transfer(
@@ -133,7 +88,7 @@ def test_16_threads_repeating_one_idempotency_key_make_one_transaction(no_signup
 
 
 def test_16_threads_replaying_one_round_key_settle_it_once(no_signup_grant, player):
-    fund(player, 100)
+    give_coins(player, 100)
 
     def play(index: int):
         with transaction.atomic():
@@ -169,7 +124,7 @@ def test_16_threads_claiming_the_daily_bonus_get_it_once(no_signup_grant, player
 def test_players_spending_at_once_do_not_block_each_other(no_signup_grant, make_player):
     players = [make_player() for _ in range(8)]
     for player in players:
-        fund(player, 50)
+        give_coins(player, 50)
 
     def play(index: int):
         player = players[index % 8]

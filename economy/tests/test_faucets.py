@@ -24,7 +24,7 @@ from economy.selectors import economy_settings_forget, player_balance
 from economy.services import (
     adjustment_make,
 )
-from economy.tests.conftest import ledger_snapshot
+from tests.support.ledger import ledger_snapshot
 
 pytestmark = pytest.mark.django_db
 

@@ -27,7 +27,7 @@ from economy.invites.services import (
 from economy.models import LedgerKind, LedgerTransaction, Referral
 from economy.progression.services.xp import xp_grant
 from economy.selectors import player_balance
-from economy.tests.conftest import ledger_snapshot
+from tests.support.ledger import ledger_snapshot
 
 pytestmark = pytest.mark.django_db
 

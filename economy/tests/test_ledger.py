@@ -26,7 +26,7 @@ from economy.services import (
     round_settle,
     system_account,
 )
-from economy.tests.conftest import ledger_snapshot
+from tests.support.ledger import ledger_snapshot
 
 pytestmark = pytest.mark.django_db
 

@@ -32,7 +32,7 @@ from economy.season_pass.services import (
     pass_tiers_reached,
 )
 from economy.selectors import player_balance
-from economy.tests.conftest import ledger_snapshot
+from tests.support.ledger import ledger_snapshot
 
 pytestmark = pytest.mark.django_db
 

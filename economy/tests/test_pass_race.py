@@ -8,7 +8,6 @@ import pytest
 from django.utils import timezone
 
 from economy.models import (
-    EconomySettings,
     LedgerKind,
     LedgerTransaction,
     PassClaim,
@@ -17,16 +16,14 @@ from economy.models import (
 )
 from economy.progression.services.xp import xp_grant
 from economy.season_pass.services import TierAlreadyClaimed, pass_tier_claim
-from economy.selectors import economy_settings_forget, player_balance
+from economy.selectors import player_balance
 from economy.services import ledger_reconcile
-from economy.tests.test_concurrency import outcome, run_threads
+from tests.support.races import outcome, run_threads
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
-def test_eight_concurrent_claims_of_one_tier_pay_once(player):
-    EconomySettings.objects.update_or_create(pk=1, defaults={"signup_grant": 0})
-    economy_settings_forget()
+def test_eight_concurrent_claims_of_one_tier_pay_once(no_signup_grant, player):
     now = timezone.now()
     season = Season.objects.create(
         slug="race", name="Race", starts_at=now - timedelta(days=1), ends_at=now + timedelta(days=9)

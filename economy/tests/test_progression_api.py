@@ -8,12 +8,13 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from economy.models import Event, MissionTemplate, MissionType, PlayerMission
+from economy.models import Event, MissionTemplate, PlayerMission
 from economy.progression import rules
 from economy.progression.services.missions import missions_assign
 from economy.selectors import player_balance
-from economy.tests.conftest import ledger_snapshot
-from economy.tests.progression_helpers import round_action
+from tests.support.factories import MissionTemplateFactory
+from tests.support.ledger import ledger_snapshot
+from tests.support.progression import round_action
 
 pytestmark = pytest.mark.django_db
 
@@ -21,22 +22,14 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _one_template(db):
     MissionTemplate.objects.all().update(is_active=False)
-    MissionTemplate.objects.create(
-        code="play-1",
-        title="Play one round",
-        type=MissionType.PLAY_ROUNDS,
-        target=1,
-        period="DAILY",
-        reward_coins=40,
-        reward_xp=10,
-    )
-    MissionTemplate.objects.create(
+    MissionTemplateFactory(code="play-1", title="Play one round", reward_coins=40, reward_xp=10)
+    MissionTemplateFactory(
         code="play-9",
         title="Play nine rounds",
-        type=MissionType.PLAY_ROUNDS,
         target=9,
         period="WEEKLY",
         reward_coins=90,
+        reward_xp=0,
     )
 
 

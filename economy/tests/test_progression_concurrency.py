@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
-from django.utils import timezone
 
 from economy.models import (
     LedgerKind,
     LedgerTransaction,
-    MissionTemplate,
-    MissionType,
     PlayerMission,
     PlayerProgress,
     XpGrant,
@@ -24,38 +19,23 @@ from economy.progression.services.missions import (
 )
 from economy.progression.services.xp import xp_grant
 from economy.selectors import player_balance
-from economy.tests.test_concurrency import no_signup_grant, run_threads  # noqa: F401
+from tests.support.factories import MissionFactory
+from tests.support.races import run_threads
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
 def completed_mission(player) -> PlayerMission:
-    template = MissionTemplate.objects.create(
-        code="race",
-        title="Race",
-        type=MissionType.PLAY_ROUNDS,
-        target=1,
-        period="DAILY",
-        reward_coins=75,
-        reward_xp=30,
-    )
-    now = timezone.now()
-    return PlayerMission.objects.create(
+    return MissionFactory(
         player=player,
-        template=template,
-        period="DAILY",
-        period_start=player.local_date(now),
-        starts_at=now - timedelta(hours=1),
-        ends_at=now + timedelta(hours=1),
-        target=1,
-        progress=1,
-        completed_at=now,
-        reward_coins=75,
-        reward_xp=30,
+        completed=True,
+        template__code="race",
+        template__reward_coins=75,
+        template__reward_xp=30,
     )
 
 
-def test_concurrent_claims_of_one_mission_pay_once(player, no_signup_grant):  # noqa: F811
+def test_concurrent_claims_of_one_mission_pay_once(player, no_signup_grant):
     mission = completed_mission(player)
     balance = player_balance(player=player)
 
@@ -70,7 +50,7 @@ def test_concurrent_claims_of_one_mission_pay_once(player, no_signup_grant):  # 
     assert PlayerProgress.objects.get(player=player).xp == 30
 
 
-def test_concurrent_xp_grants_lose_nothing(player, no_signup_grant):  # noqa: F811
+def test_concurrent_xp_grants_lose_nothing(player, no_signup_grant):
     results = run_threads(
         10,
         lambda index: xp_grant(

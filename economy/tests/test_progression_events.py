@@ -17,7 +17,7 @@ from accounts.notifications import marketing_answer
 from economy.models import Event, PlayerProgress
 from economy.progression import selectors
 from economy.progression.services.events import events_announce
-from economy.tests.progression_helpers import deliver, round_action
+from tests.support.progression import deliver, round_action
 
 pytestmark = pytest.mark.django_db
 

@@ -30,8 +30,9 @@ from economy.progression.services.missions import (
     missions_roll_over,
 )
 from economy.selectors import player_balance
-from economy.tests.conftest import ledger_snapshot
-from economy.tests.progression_helpers import deliver, round_action
+from tests.support.factories import MissionFactory, MissionTemplateFactory
+from tests.support.ledger import ledger_snapshot
+from tests.support.progression import deliver, round_action
 
 pytestmark = pytest.mark.django_db
 
@@ -41,13 +42,12 @@ UTC = ZoneInfo("UTC")
 def template(
     code: str, type: str, target: int, *, period=MissionPeriod.DAILY, game="", coins=50, xp=20
 ):
-    return MissionTemplate.objects.create(
+    return MissionTemplateFactory(
         code=code,
-        title=code.replace("-", " ").title(),
         type=type,
         target=target,
-        game=game,
         period=period,
+        game=game,
         reward_coins=coins,
         reward_xp=xp,
     )
@@ -320,16 +320,14 @@ def test_event_mission_bonus_applies_inside_its_window_only(
         inside = mission_claim(player=player, mission_id=mission.pk, now=now)
     assert (inside.coins, inside.xp) == (100, 30)
 
-    later = PlayerMission.objects.create(
+    later = MissionFactory(
         player=player,
         template=mission.template,
-        period=MissionPeriod.DAILY,
         period_start=date(2000, 1, 1),
         starts_at=now - timedelta(days=1),
         ends_at=now + timedelta(days=1),
-        target=1,
-        progress=1,
-        completed_at=now,
+        completed=True,
+        now=now,
         reward_coins=50,
         reward_xp=15,
     )

@@ -15,7 +15,7 @@ from economy.models import LedgerKind, LedgerTransaction, PlayerProgress, VipTie
 from economy.progression import rules, selectors
 from economy.progression.services.xp import xp_grant
 from economy.selectors import player_balance
-from economy.tests.progression_helpers import round_action
+from tests.support.progression import round_action
 
 pytestmark = pytest.mark.django_db
 
@@ -188,7 +188,7 @@ def test_streak_survives_an_empty_or_failing_cache(
 
 
 def test_live_match_counts_as_play(player, django_capture_on_commit_callbacks):
-    from economy.tests.progression_helpers import deliver
+    from tests.support.progression import deliver
 
     deliver(django_capture_on_commit_callbacks, player, "LIVE_MATCH_PLAYED", value=40, at=NOON)
     assert progress_of(player).xp == rules.XP_PER_LIVE_MATCH + 2

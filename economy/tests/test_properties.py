@@ -36,7 +36,7 @@ from economy.services import (
     round_settle,
     system_account,
 )
-from economy.tests.conftest import ledger_snapshot
+from tests.support.ledger import ledger_snapshot
 
 amounts = st.integers(min_value=1, max_value=3000)
 who = st.integers(min_value=0, max_value=1)

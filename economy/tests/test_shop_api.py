@@ -8,7 +8,7 @@ from economy.invites.services import invite_code_get
 from economy.models import InventoryItem, PassClaim, ShopItem, ShopPurchase
 from economy.progression.services.xp import xp_grant
 from economy.selectors import player_balance
-from economy.tests.conftest import ledger_snapshot
+from tests.support.ledger import ledger_snapshot
 
 pytestmark = pytest.mark.django_db
 

@@ -33,7 +33,7 @@ from economy.shop.services import (
     item_unequip,
     shop_buy,
 )
-from economy.tests.conftest import ledger_snapshot
+from tests.support.ledger import ledger_snapshot
 
 pytestmark = pytest.mark.django_db
 

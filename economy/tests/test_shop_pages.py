@@ -9,62 +9,58 @@ from economy.invites.services import invite_code_get
 from economy.models import InventoryItem, PassClaim, Referral, ShopPurchase
 from economy.progression.services.xp import xp_grant
 from economy.selectors import player_balance
-from economy.tests.conftest import ledger_snapshot
+from tests.support.ledger import ledger_snapshot
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def alice(client, player):
-    client.force_login(player)
-    return client
 
 
 def messages_of(response) -> list[str]:
     return [str(message) for message in response.context["messages"]]
 
 
-def test_shop_page_buy_and_equip(alice, player, fund):
+def test_shop_page_buy_and_equip(alice_client, player, fund):
     fund(player, 1000)
 
-    page = alice.get("/shop/")
+    page = alice_client.get("/shop/")
     assert page.status_code == 200
     assert b"Buy Emerald frame" in page.content and b"Season 1 gold frame" not in page.content
 
-    bought = alice.post(
+    bought = alice_client.post(
         "/shop/buy/", {"item": "frame-emerald", "idempotency_key": "p1"}, follow=True
     )
     assert "You bought Emerald frame for 500 coins. Your balance is 500." in messages_of(bought)
-    alice.post("/shop/buy/", {"item": "frame-emerald", "idempotency_key": "p1"})
+    alice_client.post("/shop/buy/", {"item": "frame-emerald", "idempotency_key": "p1"})
     assert ShopPurchase.objects.count() == 1 and player_balance(player=player) == 500
 
-    worn = alice.post("/shop/equip/", {"item": "frame-emerald", "action": "equip"}, follow=True)
+    worn = alice_client.post(
+        "/shop/equip/", {"item": "frame-emerald", "action": "equip"}, follow=True
+    )
     assert "You are wearing Emerald frame." in messages_of(worn)
     assert b"Unequip Emerald frame" in worn.content
-    profile = alice.get("/profile/")
+    profile = alice_client.get("/profile/")
     assert "Emerald frame" in profile.content.decode()
 
 
-def test_shop_page_errors_are_messages_and_change_nothing(alice, player, fund):
+def test_shop_page_errors_are_messages_and_change_nothing(alice_client, player, fund):
     fund(player, 100)
     before = ledger_snapshot()
 
-    poor = alice.post("/shop/buy/", {"item": "theme-midnight"}, follow=True)
-    unknown = alice.post("/shop/buy/", {"item": "nope", "quantity": "x"}, follow=True)
+    poor = alice_client.post("/shop/buy/", {"item": "theme-midnight"}, follow=True)
+    unknown = alice_client.post("/shop/buy/", {"item": "nope", "quantity": "x"}, follow=True)
 
     assert any("Not enough coins" in text for text in messages_of(poor))
     assert messages_of(unknown)
     assert ledger_snapshot() == before and not InventoryItem.objects.exists()
 
 
-def test_pass_page_claims_a_tier(alice, player):
+def test_pass_page_claims_a_tier(alice_client, player):
     xp_grant(player=player, amount=25, source="ADJUSTMENT", reference="page")
 
-    page = alice.get("/pass/")
+    page = alice_client.get("/pass/")
     assert page.status_code == 200 and b"Claim tier 1" in page.content
-    claimed = alice.post("/pass/claim/", {"tier": "1"}, follow=True)
+    claimed = alice_client.post("/pass/claim/", {"tier": "1"}, follow=True)
     assert "Tier 1 claimed: 200 coins." in messages_of(claimed)
-    locked = alice.post("/pass/claim/", {"tier": "2"}, follow=True)
+    locked = alice_client.post("/pass/claim/", {"tier": "2"}, follow=True)
     assert any("needs 60 season XP" in text for text in messages_of(locked))
     assert PassClaim.objects.count() == 1
 

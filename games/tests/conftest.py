@@ -1,24 +1,16 @@
-"""Fixtures of the games tests that touch the database (the pure-math tests use none)."""
+"""Fixtures of the games tests that touch the database (the pure-math tests use none).
+
+The shared fixtures (``alice_client``, forgetting cached rows) are in
+tests/support/fixtures.py.
+"""
 
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 
-from games.tests.round_helpers import START, give_coins
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def alice_client(player):
-    """A browser (Django test client) signed in as Alice."""
-    client = Client()
-    client.force_login(player)
-    return client
+from tests.support.ledger import give_coins
+from tests.support.rounds import START
+from tests.support.speed import _fast_passwords  # noqa: F401 (autouse here)
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import pytest
 from games.models import GameConfig
 from games.registry import get
 from games.services import game_config_active, round_play
-from games.tests.round_helpers import give_coins
+from tests.support.ledger import give_coins
 
 ADD_URL = "/admin/games/gameconfig/add/"
 
@@ -19,12 +19,6 @@ def rps_config(win_pays: str = "1.9") -> str:
     config = copy.deepcopy(get("rps").default_config)
     config["win_pays"] = win_pays
     return json.dumps(config)
-
-
-@pytest.fixture
-def moderator_client(client, moderator):
-    client.force_login(moderator)
-    return client
 
 
 @pytest.mark.django_db

@@ -10,7 +10,8 @@ from django.utils import timezone
 from games.fairness import DrawStream, hash_server_seed
 from games.models import GameRound
 from games.registry import get
-from games.tests.round_helpers import START, give_coins, snapshot
+from tests.support.ledger import give_coins
+from tests.support.rounds import START, snapshot
 
 SLOTS = {"bet_per_line": 1, "lines": 20}
 RPS = {"bet": 50, "move": "rock"}

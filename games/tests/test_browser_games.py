@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from casino_club.browser import browser_page
-from games.tests.client_helpers import sign_in
-from games.tests.round_helpers import give_coins
+from tests.support.browser import browser_page
+from tests.support.clients import sign_in
+from tests.support.ledger import give_coins
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -2,43 +2,19 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connection
 
 from economy.errors import InsufficientCoins
 from economy.selectors import player_balance
 from games.models import GameRound
 from games.services import round_play, seed_pair_active
-from games.tests.round_helpers import assert_ledger_reconciles, give_coins
+from tests.support.ledger import give_coins
+from tests.support.races import errors_of, run_threads
+from tests.support.rounds import assert_ledger_reconciles
 
 THREADS = 20
 SPINS_PER_THREAD = 5
 SLOTS = {"bet_per_line": 1, "lines": 20}
-
-
-def run_in_threads(count: int, work) -> list[BaseException]:
-    """Start ``count`` threads together; each closes its own database connection."""
-    errors: list[BaseException] = []
-    barrier = threading.Barrier(count)
-
-    def body(index: int) -> None:
-        try:
-            barrier.wait()
-            work(index)
-        except BaseException as error:  # reported by the test, not swallowed
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=body, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads)
-    return errors
 
 
 @pytest.mark.postgres
@@ -53,7 +29,7 @@ def test_parallel_spins_on_one_wallet_keep_nonces_and_coins_exact(make_player):
         for _ in range(SPINS_PER_THREAD):
             round_play(player=player, slug="slots", params=SLOTS)
 
-    errors = run_in_threads(THREADS, spin)
+    errors = errors_of(run_threads(THREADS, spin))
 
     assert errors == []
     rounds = list(GameRound.objects.filter(player=player).order_by("nonce"))
@@ -70,17 +46,21 @@ def test_parallel_spins_on_one_wallet_keep_nonces_and_coins_exact(make_player):
 @pytest.mark.django_db(transaction=True)
 def test_parallel_spins_never_overdraw_and_refused_ones_leave_no_trace(make_player):
     player = make_player("Alice")
-    start = player_balance(player=player)  # the signup grant: a few 200-coin spins
+    # Each spin stakes 1,000 coins, the whole signup grant: only a spin that
+    # pays back at least its stake lets another one through, so of the 60
+    # attempts nearly all are refused (all accepted: far below 0.5 ** 59).
+    start = player_balance(player=player)
+    assert start == 1_000
     refused = []
 
     def spin(index: int) -> None:
         for _ in range(3):
             try:
-                round_play(player=player, slug="slots", params={"bet_per_line": 10, "lines": 20})
+                round_play(player=player, slug="slots", params={"bet_per_line": 50, "lines": 20})
             except InsufficientCoins:
                 refused.append(index)
 
-    errors = run_in_threads(THREADS, spin)
+    errors = errors_of(run_threads(THREADS, spin))
 
     assert errors == []
     rounds = list(GameRound.objects.filter(player=player).order_by("nonce"))
@@ -88,7 +68,7 @@ def test_parallel_spins_never_overdraw_and_refused_ones_leave_no_trace(make_play
     assert seed_pair_active(player=player).nonce == len(rounds)
     balance = player_balance(player=player)
     assert balance >= 0
-    assert refused  # 12,000 coins of bets on a far smaller wallet
+    assert refused
     assert balance == start - sum(r.wager for r in rounds) + sum(r.payout for r in rounds)
     assert_ledger_reconciles()
 
@@ -110,7 +90,7 @@ def test_concurrent_retries_with_one_key_settle_once(make_player):
             )
         )
 
-    errors = run_in_threads(10, spin)
+    errors = errors_of(run_threads(10, spin))
 
     assert errors == []
     assert len({result.round.pk for result in results}) == 1

@@ -21,7 +21,7 @@ from games.leaderboards.services import (
     xp_changes,
 )
 from games.services import round_play
-from games.tests.round_helpers import give_coins
+from tests.support.ledger import give_coins
 
 NOON = datetime(2026, 3, 4, 12, 0, tzinfo=UTC)  # a Wednesday
 

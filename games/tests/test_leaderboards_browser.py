@@ -7,14 +7,14 @@ import hashlib
 
 import pytest
 
-from casino_club.browser import browser_context
-from casino_club.tests.servers import Daphne
 from games.fairness import DrawStream, hash_server_seed
 from games.models import SeedPair
 from games.registry import get
 from games.services import game_config_active, seed_pair_active
-from games.tests.client_helpers import sign_in
-from games.tests.round_helpers import give_coins
+from tests.support.browser import browser_context
+from tests.support.clients import sign_in
+from tests.support.ledger import give_coins
+from tests.support.servers import Daphne
 
 pytestmark = [
     pytest.mark.browser,

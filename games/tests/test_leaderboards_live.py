@@ -16,7 +16,7 @@ from accounts.live import push_to_group
 from casino_club.asgi import application
 from games.leaderboards.push import leaderboard_flush
 from games.leaderboards.services import round_changes, scores_record
-from games.tests.client_helpers import session_headers
+from tests.support.clients import session_headers
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -25,33 +25,19 @@ from games.fairness import commitment
 from games.live_rps import services
 from games.live_rps.errors import AlreadyInMatch, NotYourMatch
 from games.live_rps.models import LiveMatch, LiveRating, LiveSeat, MatchOutcome, MatchStatus
-from games.tests.client_helpers import session_headers
+from tests.support.clients import session_headers
+from tests.support.races import run_threads
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# The root conftest runs Celery eagerly: deadline tasks run in-process at once
+# (eager ignores the eta); they find nothing due, which is also what proves
+# they are harmless early.
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("fresh_channel_layer"),
+]
 
 GRANT = 1000
 STAKE = 100
-
-
-@pytest.fixture(autouse=True)
-def _eager_celery():
-    # Deadline tasks run in-process at once (eager ignores the eta): they
-    # find nothing due, which is also what proves they are harmless early.
-    previous = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = previous
-
-
-@pytest.fixture(autouse=True)
-def _fresh_channel_layer():
-    # channels_redis binds its locks to the event loop that first used them;
-    # every async test runs its own loop, so each gets its own layer object.
-    from channels.layers import channel_layers
-
-    channel_layers.backends.clear()
-    yield
-    channel_layers.backends.clear()
 
 
 @pytest.fixture
@@ -635,32 +621,6 @@ async def test_anonymous_socket_is_closed():
 # --- concurrency (PostgreSQL) ---------------------------------------------------------
 
 
-def run_in_threads(count: int, work) -> list:
-    """Run ``work(i)`` in ``count`` threads released at the same moment."""
-    import threading
-
-    from django.db import connection
-
-    barrier = threading.Barrier(count)
-    results: list = [None] * count
-
-    def target(i: int) -> None:
-        try:
-            barrier.wait()
-            results[i] = work(i)
-        except Exception as error:  # reported to the test, not swallowed
-            results[i] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=target, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
-
-
 @pytest.mark.postgres
 def test_concurrent_deadline_runs_settle_a_match_exactly_once(player, other_player):
     match = form_match(player, other_player)
@@ -669,7 +629,7 @@ def test_concurrent_deadline_runs_settle_a_match_exactly_once(player, other_play
     match.refresh_from_db()
     later = match.reveal_deadline + timedelta(seconds=1)
 
-    results = run_in_threads(
+    results = run_threads(
         12,
         lambda i: (
             services.match_expire(match_id=match.pk, now=later)
@@ -709,7 +669,7 @@ def test_concurrent_reveal_and_deadline_move_the_escrow_once(player, other_playe
             )
         return services.match_expire(match_id=match.pk, now=at_deadline)
 
-    results = run_in_threads(6, work)
+    results = run_threads(6, work)
 
     match.refresh_from_db()
     assert match.status in (MatchStatus.SETTLED, MatchStatus.FORFEITED)
@@ -723,7 +683,7 @@ def test_concurrent_reveal_and_deadline_move_the_escrow_once(player, other_playe
 def test_concurrent_finds_never_seat_a_player_twice(make_player):
     players = [make_player(f"racer{i}") for i in range(10)]
     # Each player fires twice at once (two tabs).
-    results = run_in_threads(20, lambda i: services.match_find(player=players[i % 10], stake=STAKE))
+    results = run_threads(20, lambda i: services.match_find(player=players[i % 10], stake=STAKE))
 
     errors = [r for r in results if isinstance(r, Exception)]
     assert all(isinstance(e, AlreadyInMatch) for e in errors), errors

@@ -17,7 +17,8 @@ from economy.models import Account, Entry
 from games import registry
 from games.models import GameConfig, GameRound
 from games.simulate import simulate
-from games.tests.round_helpers import START, assert_ledger_reconciles, give_coins, snapshot
+from tests.support.ledger import give_coins
+from tests.support.rounds import START, assert_ledger_reconciles, snapshot
 
 FOLDER = Path(__file__).resolve().parent / "extra_games" / "coin_flip"
 

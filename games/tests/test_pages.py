@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from games.tests.round_helpers import give_coins
+from tests.support.ledger import give_coins
 
 pytestmark = pytest.mark.django_db
 

@@ -20,7 +20,8 @@ from games.services import (
     round_play,
     seed_pair_active,
 )
-from games.tests.round_helpers import START, assert_ledger_reconciles, give_coins, snapshot
+from tests.support.ledger import give_coins
+from tests.support.rounds import START, assert_ledger_reconciles, snapshot
 
 VALID = {
     "slots": {"bet_per_line": 2, "lines": 20},

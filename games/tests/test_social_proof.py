@@ -11,9 +11,8 @@ from django.utils import timezone
 from games.leaderboards.boards import site_zone
 from games.live_rps.models import LiveMatch, MatchStatus
 from games.models import GameRound
-from games.services import round_play
 from games.social_proof import social_proof
-from games.tests.round_helpers import give_coins
+from tests.support.factories import FundedPlayerFactory, RoundFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -37,14 +36,11 @@ def truth() -> dict:
 
 
 @pytest.fixture
-def rounds_by_several_players(make_player):
-    players = [make_player(f"Spinner{n}") for n in range(4)]
-    for player in players:
-        give_coins(player, 10_000)
+def rounds_by_several_players():
+    players = FundedPlayerFactory.create_batch(4)
     for player, count in zip(players[:3], (1, 6, 12), strict=True):
-        for _ in range(count):
-            round_play(player=player, slug="slots", params=SLOTS)
-    round_play(
+        RoundFactory.create_batch(count, player=player, params=SLOTS)
+    RoundFactory(
         player=players[0], slug="roulette", params={"bets": [{"type": "red", "amount": 100}]}
     )
     return players

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-# The password every test player gets (the root conftest's make_player).
+# The password every test player gets (make_player, PlayerFactory).
 PASSWORD = "correct horse battery staple"
 
 

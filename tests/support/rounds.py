@@ -5,27 +5,10 @@ from __future__ import annotations
 from accounts.models import Action
 from economy.models import Entry, LedgerTransaction
 from economy.selectors import player_balance
-from economy.services import (
-    MINT,
-    ledger_reconcile,
-    ledger_transfer,
-    player_account,
-    system_account,
-)
+from economy.services import ledger_reconcile
 from games.models import GameRound, SeedPair
 
 START = 10_000
-
-
-def give_coins(player, amount: int) -> None:
-    """Fund a wallet from the mint, as a mission reward would."""
-    ledger_transfer(
-        source=system_account(code=MINT),
-        destination=player_account(player=player),
-        amount=amount,
-        kind="MISSION_REWARD",
-        reference="test funding",
-    )
 
 
 def nonce_of(player) -> int:
