@@ -221,3 +221,26 @@ def test_moderators_read_the_totals_and_nobody_edits_them(client, moderator):
     assert (edit.status_code, delete.status_code, add.status_code) == (403, 403, 403)
     row.refresh_from_db()
     assert row.count == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failing_subscriber_holds_back_its_day_with_committed_transactions(make_player):
+    # Each action its own committed transaction (its own txid on PostgreSQL),
+    # marks moved by the real pipeline one action at a time.
+    player = make_player("Carol")
+
+    def flaky(batch):
+        if any(action.value == 99 for action in batch):
+            raise RuntimeError("cannot handle this one yet")
+
+    actions.subscribe_batch("tests.second", types=["TEST_EVENT"])(flaky)
+    oldest = logged(player, days_ago=120)
+    handled_day = [logged(player, days_ago=110), logged(player, days_ago=110, value=99)]
+    newest = logged(player, days_ago=100)
+    actions.actions_process(batch_size=1)
+    mark = SubscriberMark.objects.get(name="tests.second")
+    assert (mark.txid, mark.action_id) < (handled_day[1].txid, handled_day[1].pk)
+
+    assert retention.actions_prune(older_than_days=90) == 1
+    assert kept() == {handled_day[0].pk, handled_day[1].pk, newest.pk}
+    assert totals() == {(local_day(oldest), "TEST_EVENT"): (1, 1, 1)}
