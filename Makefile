@@ -7,7 +7,7 @@ PIP := $(VENV)/bin/pip
 MANAGE := $(PY) manage.py
 
 .PHONY: run test venv venv-dev migrate seed lint format messages check-deploy \
-        bench bench-ledger bench-games bench-live clean
+        bench bench-ledger bench-games bench-live bench-growth clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -71,7 +71,10 @@ bench-games: venv-dev
 bench-live: venv-dev
 	@eval "$$(.ci/detect-services)" && $(PY) benchmarks/live.py
 
-bench: bench-ledger bench-games bench-live
+bench-growth: venv-dev
+	@eval "$$(.ci/detect-services)" && $(PY) benchmarks/growth.py
+
+bench: bench-ledger bench-games bench-live bench-growth
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -174,6 +174,7 @@ def moderator(make_player):
                     "view_broadcast",
                     "view_user",
                     "view_action",
+                    "view_actiondaily",
                     "moderate_player",
                     "view_moderatoraction",
                 ]

@@ -8,7 +8,15 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import PlayerCreationForm
-from accounts.models import Action, Broadcast, JobStatus, ModeratorAction, Notification, User
+from accounts.models import (
+    Action,
+    ActionDaily,
+    Broadcast,
+    JobStatus,
+    ModeratorAction,
+    Notification,
+    User,
+)
 from accounts.moderation import (
     REASON_MAX_LENGTH,
     can_moderate,
@@ -262,6 +270,15 @@ class ActionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     search_fields = ["player__nickname", "player__email"]
     date_hierarchy = "created_at"
     list_select_related = ["player"]
+
+
+@admin.register(ActionDaily)
+class ActionDailyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """What pruned days of the log held (accounts.retention), read-only for everyone."""
+
+    list_display = ["day", "type", "count", "players", "value_sum"]
+    list_filter = ["type"]
+    date_hierarchy = "day"
 
 
 @admin.register(JobStatus)

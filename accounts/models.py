@@ -163,6 +163,30 @@ class Action(models.Model):
         return f"{self.type} by {self.player_id} ({self.value})"
 
 
+class ActionDaily(models.Model):
+    """What the action log said about one day and type, kept after the rows are pruned.
+
+    Written by ``accounts.retention.actions_prune`` for each day it removes
+    (site time zone), from the whole day at once: ``count`` actions,
+    ``players`` distinct players, ``value_sum`` the sum of their values.
+    """
+
+    day = models.DateField()
+    type = models.CharField(max_length=40)
+    count = models.BigIntegerField()
+    players = models.BigIntegerField()
+    value_sum = models.BigIntegerField()
+
+    class Meta:
+        verbose_name = "daily action total"
+        verbose_name_plural = "daily action totals"
+        ordering = ["-day", "type"]
+        constraints = [models.UniqueConstraint(fields=["day", "type"], name="action_daily_once")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.type}: {self.count}"
+
+
 class SubscriberMark(models.Model):
     """How far one subscriber has read the action log (its high-water mark).
 

@@ -22,6 +22,21 @@ def process_actions() -> int:
     return actions_process()
 
 
+@shared_task(name="accounts.prune_actions")
+def prune_actions() -> int:
+    """Prune the action log past ``ACTIONS_RETENTION_DAYS`` (nightly, from beat)."""
+    from django.conf import settings
+
+    from accounts.retention import PRUNE_JOB, actions_prune
+
+    deleted = actions_prune(older_than_days=settings.ACTIONS_RETENTION_DAYS)
+    job_status_record(
+        name=PRUNE_JOB,
+        detail={"deleted": deleted, "retention_days": settings.ACTIONS_RETENTION_DAYS},
+    )
+    return deleted
+
+
 @shared_task(name="accounts.deliver_notifications")
 def deliver_notifications() -> int:
     """Deliver scheduled notifications and moderator broadcasts that are due."""

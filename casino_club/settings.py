@@ -217,6 +217,15 @@ if ACTIONS_DISPATCH not in {"worker", "inline"}:
     from django.core.exceptions import ImproperlyConfigured
 
     raise ImproperlyConfigured("ACTIONS_DISPATCH: expected 'worker' or 'inline'")
+# Days of the action log kept (accounts.retention, run nightly from beat);
+# older days that every subscriber has handled are rolled up into
+# ActionDaily and deleted. 0 keeps the log forever. Readers of the log look
+# back a month at most (active players: 30 days).
+ACTIONS_RETENTION_DAYS = int(os.environ.get("ACTIONS_RETENTION_DAYS", "90"))
+if ACTIONS_RETENTION_DAYS < 0:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("ACTIONS_RETENTION_DAYS: days (0 keeps the log forever)")
 # How old the last heartbeat may be before /readyz reports the worker down.
 HEARTBEAT_MAX_AGE_SECONDS = 180
 

@@ -14,10 +14,11 @@ Scores come from three sources:
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.action_types import ActionType
 from accounts.selectors import action_history
@@ -88,6 +89,37 @@ def rating_changes(*, player_id: int, rating: int, current: int, at: datetime) -
             Board.RPS_RATING, Period.ALLTIME, period_key(Period.ALLTIME), player_id, current
         ),
     ]
+
+
+# --- retention --------------------------------------------------------------------
+
+
+def leaderboards_prune(*, at: datetime | None = None, batch: int = 5000) -> int:
+    """Delete the scores of days and weeks before the previous one; returns rows deleted.
+
+    Pages and pushes read only the current periods; the previous day and week
+    stay (a round settled just before midnight may be scored just after it),
+    and so does all-time. Keys sort in time order (``YYYY-MM-DD``,
+    ``YYYY-Www``); batches of ``batch`` rows by id range, per board, so each
+    delete reads the (board, period, period_key) index.
+    """
+    now = at or timezone.now()
+    keep_from = {
+        Period.DAILY: period_key(Period.DAILY, now - timedelta(days=1)),
+        Period.WEEKLY: period_key(Period.WEEKLY, now - timedelta(days=7)),
+    }
+    deleted = 0
+    for board in Board.values:
+        for period, first_kept in keep_from.items():
+            rows = LeaderboardScore.objects.filter(
+                board=board, period=period, period_key__lt=first_kept
+            )
+            while ids := list(rows.order_by("pk").values_list("pk", flat=True)[:batch]):
+                done, _ = rows.filter(pk__gte=ids[0], pk__lte=ids[-1]).delete()
+                deleted += done
+                if len(ids) < batch:
+                    break
+    return deleted
 
 
 # --- rebuild ----------------------------------------------------------------------
