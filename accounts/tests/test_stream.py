@@ -17,7 +17,7 @@ from django.core.management import call_command
 from accounts import actions, stream
 from accounts.action_types import CATALOGUE, ActionType
 from accounts.models import Action, SubscriberMark, User
-from casino_club.tests.servers import ROOT, database_url
+from tests.support.servers import ROOT, database_url
 
 VIEWS = [ActionType.PAGE_VIEW_SHOP, ActionType.SHARE_CLICK, ActionType.PAGE_VIEW_PASS]
 
