@@ -160,16 +160,23 @@ def action_record(
 def actions_process_later() -> None:
     """After a commit: run the pipeline here, or have a worker run it (``ACTIONS_DISPATCH``).
 
-    Worker mode queues at most one task at a time: the task clears the flag
-    before it reads the log, so an action committed meanwhile either is read
-    by it or queues the next one. If the queue is unreachable the beat job
+    Worker mode with a shared cache queues at most one task at a time: the
+    task clears the flag before it reads the log, so an action committed
+    meanwhile either is read by it or queues the next one. If the queue is unreachable the beat job
     picks the actions up later; the marks keep that exactly-once.
     """
     if settings.ACTIONS_DISPATCH != "worker":
         actions_process()
         return
-    if cache.add(QUEUED_KEY, 1, timeout=2):
+    # Coalescing needs a cache the worker shares (Redis): a per-process cache
+    # would never see the worker clear the flag, and an action committed
+    # just after a run would wait for beat. Without one, every commit queues.
+    if not _shared_cache() or cache.add(QUEUED_KEY, 1, timeout=2):
         signature(PROCESS_TASK).delay()
+
+
+def _shared_cache() -> bool:
+    return "redis" in settings.CACHES["default"]["BACKEND"].lower()
 
 
 def actions_process(*, batch_size: int = BATCH_SIZE, max_batches: int = 20) -> int:

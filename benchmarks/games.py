@@ -53,12 +53,18 @@ from common import (
 )
 
 BENCH_DB = "casino_bench_games"
+REDIS_BENCH_URL = "redis://127.0.0.1:6379/12"
 SPIN = {"bet_per_line": 1, "lines": 20}
 
 
 def server_environment(bench_url: str, dispatch: str, var_dir: str) -> dict[str, str]:
     env = dict(os.environ)
-    env.pop("REDIS_URL", None)  # per-process caches; no Redis round trips in the figures
+    if dispatch == "worker" and env.get("REDIS_URL"):
+        # As in production: Redis for the cache (the worker's coalesced wake-ups),
+        # the channel layer and the leaderboard mirror; a private database, flushed.
+        env["REDIS_URL"] = REDIS_BENCH_URL
+    else:
+        env.pop("REDIS_URL", None)  # per-process caches; no Redis round trips
     env.update(
         {
             "DATABASE_URL": bench_url,
@@ -297,6 +303,10 @@ def main() -> None:
     bench_url = with_database(admin_url, BENCH_DB)
     var_dir = tempfile.mkdtemp(prefix="casino-bench-")
     env = server_environment(bench_url, args.dispatch, var_dir)
+    if env.get("REDIS_URL") == REDIS_BENCH_URL:
+        import redis
+
+        redis.Redis.from_url(REDIS_BENCH_URL).flushdb()
     recreate_database(admin_url, BENCH_DB)
     server = None
     worker = None
