@@ -31,6 +31,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 
 from celery import signature
 from django.conf import settings
@@ -153,12 +154,15 @@ def action_record(
     """
     spec_for(type).check(metadata or {})
     action = Action.objects.create(player=player, type=type, value=value, metadata=metadata or {})
-    transaction.on_commit(actions_process_later, robust=True)
+    transaction.on_commit(partial(actions_process_later, types={str(type)}), robust=True)
     return action
 
 
-def actions_process_later() -> None:
+def actions_process_later(*, types: set[str] | None = None) -> None:
     """After a commit: run the pipeline here, or have a worker run it (``ACTIONS_DISPATCH``).
+
+    Inline, only the subscribers of the ``types`` just recorded run (and
+    handle everything pending for them); the beat job runs the rest.
 
     Worker mode with a shared cache queues at most one task at a time: the
     task clears the flag before it reads the log, so an action committed
@@ -166,7 +170,7 @@ def actions_process_later() -> None:
     picks the actions up later; the marks keep that exactly-once.
     """
     if settings.ACTIONS_DISPATCH != "worker":
-        actions_process()
+        actions_process(types=types)
         return
     # Coalescing needs a cache the worker shares (Redis): a per-process cache
     # would never see the worker clear the flag, and an action committed
@@ -179,16 +183,20 @@ def _shared_cache() -> bool:
     return "redis" in settings.CACHES["default"]["BACKEND"].lower()
 
 
-def actions_process(*, batch_size: int = BATCH_SIZE, max_batches: int = 20) -> int:
-    """Run every subscriber over what it has not handled yet; returns actions handled.
+def actions_process(
+    *, types: set[str] | None = None, batch_size: int = BATCH_SIZE, max_batches: int = 20
+) -> int:
+    """Run every subscriber (of ``types``, if given) over what it has not handled yet.
 
-    Each subscriber's batches are its own transactions, so one failing
-    subscriber (logged, retried on the next run) holds back only itself and
-    the subscribers that read its effects.
+    Returns the actions handled. Each subscriber's batches are its own
+    transactions, so one failing subscriber (logged, retried on the next
+    run) holds back only itself and the subscribers that read its effects.
     """
     horizon = log_horizon()
     handled = 0
     for subscriber in subscribers_ordered():
+        if types is not None and not subscriber.types & types:
+            continue
         for _ in range(max_batches):
             try:
                 count, more = _batch_run(subscriber, horizon=horizon, batch_size=batch_size)
@@ -206,9 +214,8 @@ def actions_process(*, batch_size: int = BATCH_SIZE, max_batches: int = 20) -> i
 
 def _batch_run(subscriber: Subscriber, *, horizon: Position, batch_size: int) -> tuple[int, bool]:
     """One batch for one subscriber: (actions handled, whether more are waiting)."""
-    SubscriberMark.objects.get_or_create(name=subscriber.name)
     with transaction.atomic():
-        mark = SubscriberMark.objects.select_for_update().get(name=subscriber.name)
+        mark = _mark_locked(subscriber.name)
         upper = horizon
         if subscriber.after:
             upstream = SubscriberMark.objects.filter(name__in=subscriber.after)
@@ -235,6 +242,16 @@ def _batch_run(subscriber: Subscriber, *, horizon: Position, batch_size: int) ->
             updated_at=timezone.now(),
         )
     return len(actions), full
+
+
+def _mark_locked(name: str) -> SubscriberMark:
+    """The subscriber's mark, locked until the batch's transaction ends (created at first use)."""
+    marks = SubscriberMark.objects.select_for_update()
+    try:
+        return marks.get(name=name)
+    except SubscriberMark.DoesNotExist:
+        SubscriberMark.objects.get_or_create(name=name)
+        return marks.get(name=name)
 
 
 def _after(position: Position) -> Q:

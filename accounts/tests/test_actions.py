@@ -126,7 +126,7 @@ def test_a_failing_batch_is_rolled_back_whole_and_retried(player, register):
 
     actions.actions_process()
     assert not SubscriberMark.objects.filter(name="tests.effect.1").exists()
-    assert SubscriberMark.objects.get(name="tests.flaky").handled == 0
+    assert not SubscriberMark.objects.filter(name="tests.flaky", handled__gt=0).exists()
 
     actions.actions_process()
     assert calls == [[first.pk, second.pk], [first.pk, second.pk]]
