@@ -7,7 +7,7 @@ PIP := $(VENV)/bin/pip
 MANAGE := $(PY) manage.py
 
 .PHONY: run test venv venv-dev migrate seed lint format messages check-deploy \
-        bench bench-ledger bench-games bench-live clean
+        bench bench-ledger bench-games bench-live bench-load clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -70,6 +70,10 @@ bench-games: venv-dev
 
 bench-live: venv-dev
 	@eval "$$(.ci/detect-services)" && $(PY) benchmarks/live.py
+
+## Locust players against gunicorn, daphne, a Celery worker and beat on this machine (~5 min).
+bench-load: venv-dev
+	@eval "$$(.ci/detect-services)" && $(PY) benchmarks/load.py
 
 bench: bench-ledger bench-games bench-live
 
