@@ -75,7 +75,7 @@ bench-live: venv-dev
 bench-load: venv-dev
 	@eval "$$(.ci/detect-services)" && $(PY) benchmarks/load.py
 
-bench: bench-ledger bench-games bench-live
+bench: bench-ledger bench-games bench-live bench-load
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -588,10 +588,10 @@ def report(args, result: dict, samples: list[dict], names: list[str], applied, r
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", default="10,20,30,40,50,60", help="players per step")
-    parser.add_argument("--step-seconds", type=float, default=25.0)
+    parser.add_argument("--step-seconds", type=float, default=30.0)
     parser.add_argument("--bare-seconds", type=float, default=8.0)
     parser.add_argument("--bare-clients", type=int, default=16)
-    parser.add_argument("--think", default="0.2,0.8", help="seconds between a player's actions")
+    parser.add_argument("--think", default="0.5,1.5", help="seconds between a player's actions")
     parser.add_argument("--spawn-rate", type=float, default=5.0, help="new players per second")
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1))
     parser.add_argument("--redis-db", type=int, default=10)
