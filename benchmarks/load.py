@@ -485,9 +485,14 @@ def step_figures(phase: dict, records: list, logged_in: list[float], samples: li
         "waiting_last": last_waiting,
         "growth": growth,
         "growing": growing,
+        "by_name": {
+            name: [r[2] for r in steady if r[1] == name]
+            for name in (*PLAYER_REQUESTS, "ws subscribe")
+        },
     }
     figures["holds"] = (
-        bool(player)
+        seconds >= 5.0
+        and bool(player)
         and figures["p99"] < LATENCY_LIMIT_MS
         and figures["errors"] == 0
         and figures["lag_p99"] < LAG_LIMIT_S
@@ -511,6 +516,18 @@ def bare_figures(phases: list[dict], records: list) -> dict:
         "p99": percentile(latencies, 0.99) if latencies else 0.0,
         "errors": errors,
     }
+
+
+def breakdown(step: dict) -> None:
+    """Per request of one step's steady part: rate, p50, p99."""
+    parts = []
+    for name, values in step["by_name"].items():
+        if values:
+            parts.append(
+                f"{name} {len(values) / step['window']:.1f}/s "
+                f"{statistics.median(values):.0f}/{percentile(values, 0.99):.0f} ms"
+            )
+    print(f"  {step['users']} players, per request (rate, p50/p99): " + "; ".join(parts))
 
 
 def report(args, result: dict, samples: list[dict], names: list[str], applied, reconciled) -> bool:
@@ -557,8 +574,16 @@ def report(args, result: dict, samples: list[dict], names: list[str], applied, r
             f"{best['rounds_per_s']:.1f} rounds/s at {best['users']} players; "
             f"ratio to bare /healthz {ratio:.3f}"
         )
+        breakdown(best)
     else:
         print("no step holds (p99 < 250 ms, no errors, lag p99 < 2 s, backlog not growing)")
+    failing = [step for step in steps if not step["holds"]]
+    if failing:
+        print(f"first step that does not hold: {failing[0]['users']} players")
+        breakdown(failing[0])
+    for step in steps:
+        if step["window"] < 5.0:
+            print(f"{step['users']} players: steady part only {step['window']:.1f} s (logins)")
     print(
         f"logins: {len(logins)}, p50 {statistics.median(logins) if logins else 0:.0f} ms, "
         f"p99 {percentile(logins, 0.99) if logins else 0:.0f} ms; sockets: "
