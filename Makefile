@@ -7,7 +7,7 @@ PIP := $(VENV)/bin/pip
 MANAGE := $(PY) manage.py
 
 .PHONY: run test venv venv-dev migrate seed lint format messages check-deploy \
-        bench bench-ledger bench-games bench-live bench-growth clean
+        bench bench-ledger bench-games bench-live bench-growth bench-load clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -74,7 +74,11 @@ bench-live: venv-dev
 bench-growth: venv-dev
 	@eval "$$(.ci/detect-services)" && $(PY) benchmarks/growth.py
 
-bench: bench-ledger bench-games bench-live bench-growth
+## Locust players against gunicorn, daphne, a Celery worker and beat on this machine (~5 min).
+bench-load: venv-dev
+	@eval "$$(.ci/detect-services)" && $(PY) benchmarks/load.py
+
+bench: bench-ledger bench-games bench-live bench-growth bench-load
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache
