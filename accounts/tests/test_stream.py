@@ -133,7 +133,7 @@ def test_a_relay_whose_sink_was_turned_off_keeps_its_mark(player, relay, setting
 
     actions.actions_process()
 
-    assert SubscriberMark.objects.get(name=stream.RELAY_NAME).handled == 0
+    assert not SubscriberMark.objects.filter(name=stream.RELAY_NAME, handled__gt=0).exists()
     assert published(relay) == []
 
 
@@ -146,7 +146,7 @@ def test_a_broker_outage_holds_the_relay_back_until_it_answers(player, relay, se
 
     actions.actions_process()  # the relay's batch fails and rolls back
 
-    assert SubscriberMark.objects.get(name=stream.RELAY_NAME).handled == 0
+    assert not SubscriberMark.objects.filter(name=stream.RELAY_NAME, handled__gt=0).exists()
     settings.REDIS_URL = live
     actions.actions_process()
     assert [e["id"] for e in published(relay)] == list(
