@@ -122,18 +122,41 @@ async def user_from_access_token(token: str):
 _user_from_session = get_user.func
 
 
+# Sockets whose consumer needs only the player's id: their sessions may be
+# answered from the cache (accounts/socket_sessions.py) with a SocketUser.
+CACHED_SESSION_PATHS = frozenset({"/ws/live/"})
+
+
+def _user_from_session_cached(scope):
+    """A trusted cache entry's ``SocketUser``, else Django's check (remembered when it passes)."""
+    from accounts.socket_sessions import SocketUser, session_user_id_cached, session_user_resolve
+
+    session = scope["session"]
+    user_id = session_user_id_cached(session_key=session.session_key)
+    if user_id is not None:
+        return SocketUser(user_id)
+    return session_user_resolve(session=session, check=lambda _session: _user_from_session(scope))
+
+
 class SessionAuthMiddleware(AuthMiddleware):
     """channels' ``AuthMiddleware`` resolving the session in the pool.
 
     When the handshake offers a ``bearer.`` token the session is not read at
-    all: the token decides alone (``SubprotocolJWTAuthMiddleware``).
+    all: the token decides alone (``SubprotocolJWTAuthMiddleware``). On
+    ``CACHED_SESSION_PATHS``, with ``WS_SESSION_CACHE`` on, a session Django's
+    check passed recently is answered from the cache without the database.
     """
 
     async def resolve_scope(self, scope):
+        from accounts.socket_sessions import socket_session_cache_enabled
+
         if scope["type"] == "websocket" and offers_bearer(scope):
             scope["user"]._wrapped = AnonymousUser()
             return
-        scope["user"]._wrapped = await in_auth_thread(_user_from_session)(scope)
+        resolve = _user_from_session
+        if scope.get("path") in CACHED_SESSION_PATHS and socket_session_cache_enabled():
+            resolve = _user_from_session_cached
+        scope["user"]._wrapped = await in_auth_thread(resolve)(scope)
 
 
 def SocketAuthStack(inner):
