@@ -26,7 +26,10 @@ Measured, per server:
 (a) memory per connection: the server's RSS (process tree) after its sockets
     are open and subscribed minus before, divided by the number of sockets;
 (b) opening all sockets, 50 at a time (site: connect, ``hello``, subscribe,
-    ``subscribed``; bare: connect);
+    ``subscribed``; bare: connect): first with sessions no socket has used
+    yet (every check reads the database), then, after the rounds, the same
+    sessions again, as after a restart (the checks come from the cache,
+    accounts/socket_sessions.py);
 (c) per round, a fresh funded player spins over HTTP until a spin pays more
     than its wager; from that response (the win has committed) until every
     socket has the ``leaderboard.update`` naming the player. The site
@@ -189,6 +192,18 @@ async def measure(args, server: str, ports, pids, cookies, tokens, winners: list
         await asyncio.sleep(1.5)
     await site.close()
     await bare.close()
+    # The same sessions again within WS_SESSION_CACHE_SECONDS, as pages do
+    # after a proxy or server restart: the session checks come from the cache.
+    await asyncio.sleep(1.0)
+    site, bare = Fleet("site"), Fleet("bare")
+    started = time.perf_counter()
+    await site.open(site_url, args.sockets, site_cookie, site_origin, True)
+    opened["site again"] = time.perf_counter() - started
+    started = time.perf_counter()
+    await bare.open(bare_url, args.sockets, lambda i: {}, bare_origin, False)
+    opened["bare again"] = time.perf_counter() - started
+    await site.close()
+    await bare.close()
     await layer.flush()
     return {"server": server, "before": before, "after": after, "open": opened, **rounds}
 
@@ -234,10 +249,9 @@ def report(args, result: dict) -> None:
         f"{'memory per socket (KiB)':34} {per_socket['site']:10.1f} {per_socket['bare']:10.1f} "
         f"{per_socket['site'] / per_socket['bare']:7.2f}"
     )
-    print(
-        f"{'opening all sockets (s)':34} {opened['site']:10.1f} {opened['bare']:10.1f} "
-        f"{opened['site'] / opened['bare']:7.2f}"
-    )
+    for label, suffix in (("opening all sockets (s)", ""), ("reopening them (s)", " again")):
+        site_open, bare_open = opened["site" + suffix], opened["bare" + suffix]
+        print(f"{label:34} {site_open:10.2f} {bare_open:10.2f} {site_open / bare_open:7.2f}")
     site_all = [max(latencies) * 1000 for latencies in result["site"]]
     bare_all = [max(latencies) * 1000 for latencies in result["bare"]]
     site_each = [value * 1000 for latencies in result["site"] for value in latencies]
