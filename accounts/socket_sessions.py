@@ -129,18 +129,15 @@ def session_user_resolve(*, session, check):
         return check(session)
     digest = _digest(session_key)
     session_generation = _generation(SESSION_GENERATION + digest)
-    user_id = session.get(SESSION_KEY)  # reads the session row
+    session_expiry = _session_load(session)  # reads the session row
+    user_id = session.get(SESSION_KEY)
     if user_id is None:
         return check(session)
     user_generation = _generation(USER_GENERATION + str(user_id))
     user = check(session)  # reads the user row, compares the auth hash
     if not user.is_authenticated or session_generation is None or user_generation is None:
         return user
-    seconds = socket_session_cache_seconds()
-    expires = time.time() + seconds
-    session_expiry = _session_row_expiry(session)
-    if session_expiry is not None:
-        expires = min(expires, session_expiry)
+    expires = min(time.time() + socket_session_cache_seconds(), session_expiry)
     if expires > time.time():
         cache.set(
             ENTRY + digest,
@@ -155,11 +152,22 @@ def session_user_resolve(*, session, check):
     return user
 
 
-def _session_row_expiry(session) -> float | None:
-    """The session row's ``expire_date`` (database-backed engines), as a timestamp."""
+def _session_load(session) -> float:
+    """Load ``session`` and return its row's ``expire_date`` as a timestamp (0 if none).
+
+    For the database engine this is its own ``load`` (one query) keeping the
+    row's ``expire_date``, which ``load`` drops; other engines load as usual
+    and their expiry is read once more from their model, if they have one.
+    """
+    read_row = getattr(session, "_get_session_from_db", None)
+    if read_row is not None and not hasattr(session, "_session_cache"):
+        row = read_row()
+        session._session_cache = session.decode(row.session_data) if row else {}
+        return row.expire_date.timestamp() if row else 0.0
+    session.get(SESSION_KEY)  # loads it
     model = getattr(session, "get_model_class", None)
     if model is None:
-        return None
+        return time.time() + socket_session_cache_seconds()
     expire_date = (
         model()
         .objects.filter(session_key=session.session_key)

@@ -330,3 +330,21 @@ def test_an_entry_is_not_trusted_past_its_expiry_or_without_its_generations(
     cache.set(USER_GENERATION + str(player.pk), entry["user_generation"])
     cache.delete(SESSION_GENERATION + _digest(cookie))
     assert session_user_id_cached(session_key=cookie) is None
+
+
+def test_an_entry_never_outlives_its_session(client, player, settings):
+    import time
+
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from accounts.socket_sessions import session_user_id_cached, session_user_resolve
+
+    settings.WS_SESSION_CACHE = True
+    cookie = login_cookie(client, player)
+    session = SessionStore(cookie)
+    session.set_expiry(5)
+    session.save()
+    session_user_resolve(session=SessionStore(cookie), check=lambda s: player)
+
+    assert cached_entry(cookie)["expires"] <= time.time() + 5
+    assert session_user_id_cached(session_key=cookie) == player.pk
