@@ -20,9 +20,10 @@ only while two *generations* it was written under are still current:
   ``is_active`` or ``password`` must call (the suspension does:
   ``accounts.moderation``).
 
-Replacements run after the change commits. A connect that misses reads both
-generations *before* it reads the rows, so a change that commits meanwhile
-leaves its entry under an old generation, never trusted. A missing
+Replacements run after the change commits. A connect that misses takes both
+generations *before* it reads the rows (it writes a fresh one for the
+session, reads the user's), so a change that commits meanwhile leaves its
+entry under an old generation, never trusted. A missing
 generation (expired, evicted, Redis restarted) is a miss too: every doubt
 falls back to Django's own check. Keys hold the SHA-256 of the session key,
 never the key itself.
@@ -95,8 +96,10 @@ def _generation(key: str) -> str | None:
     )
 
 
-def _replace_generation(key: str) -> None:
-    cache.set(key, secrets.token_urlsafe(12), timeout=2 * socket_session_cache_seconds())
+def _replace_generation(key: str) -> str:
+    generation = secrets.token_urlsafe(12)
+    cache.set(key, generation, timeout=2 * socket_session_cache_seconds())
+    return generation
 
 
 def session_user_id_cached(*, session_key: str | None) -> int | None:
@@ -128,7 +131,9 @@ def session_user_resolve(*, session, check):
     if not session_key:
         return check(session)
     digest = _digest(session_key)
-    session_generation = _generation(SESSION_GENERATION + digest)
+    # A fresh session generation (one write, no read): it can only distrust
+    # an older entry of this session, and this connect is a miss anyway.
+    session_generation = _replace_generation(SESSION_GENERATION + digest)
     session_expiry = _session_load(session)  # reads the session row
     user_id = session.get(SESSION_KEY)
     if user_id is None:
