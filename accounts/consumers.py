@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-
 from accounts.live import SITE_GROUP, player_group, topic_allowed
 from casino_club.kit.sockets import (
     CHANNEL_LAYER_ERRORS,
@@ -28,9 +26,8 @@ class LiveConsumer(JsonSocketConsumer):
         self.groups_joined: list[str] = [player_group(user.pk), SITE_GROUP]
         self.topics: set[str] = set()
         try:
-            # Both at once: the connect waits for one Redis round trip, not two.
-            layer, channel = self.channel_layer, self.channel_name
-            await asyncio.gather(*(layer.group_add(group, channel) for group in self.groups_joined))
+            for group in self.groups_joined:
+                await self.channel_layer.group_add(group, self.channel_name)
         except CHANNEL_LAYER_ERRORS as error:
             self.groups_joined = []
             await close_try_again_later(self, error)

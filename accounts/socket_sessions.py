@@ -49,13 +49,34 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import transaction
 
 ENTRY = "ws:session:"
 SESSION_GENERATION = "ws:session-gen:"
 USER_GENERATION = "ws:user-gen:"
 DEFAULT_SECONDS = 60
+
+
+class _ProcessCache:
+    """The default cache, one client for the whole process.
+
+    ``django.core.cache.cache`` is context-local (asgiref ``Local``): each
+    socket's connect runs in a context of its own, so it would make a cache
+    client, a Redis connection pool and a TCP connection per connect, and
+    keep them as long as the socket lives. One client is shared instead
+    (redis-py's pool is thread-safe; so is ``LocMemCache``).
+    """
+
+    _client = None
+
+    def __getattr__(self, name):
+        if _ProcessCache._client is None:
+            _ProcessCache._client = caches.create_connection("default")
+        return getattr(_ProcessCache._client, name)
+
+
+cache = _ProcessCache()
 
 
 @dataclass(frozen=True)
