@@ -68,8 +68,9 @@ bench-ledger: venv-dev
 bench-games: venv-dev
 	@eval "$$(.ci/detect-services)" && $(PY) benchmarks/games.py
 
+## BENCH_LIVE_ARGS="--server all" compares daphne, uvicorn and granian (docs/benchmarks.md).
 bench-live: venv-dev
-	@eval "$$(.ci/detect-services)" && $(PY) benchmarks/live.py
+	@eval "$$(.ci/detect-services)" && $(PY) benchmarks/live.py $(BENCH_LIVE_ARGS)
 
 bench-growth: venv-dev
 	@eval "$$(.ci/detect-services)" && $(PY) benchmarks/growth.py

@@ -17,5 +17,28 @@ class AccountsConfig(AppConfig):
         import casino_club.kit.schema  # noqa: F401  (registers the OpenAPI JWT scheme)
         from accounts.stream import user_actions_relay_register
 
+        self._connect_socket_session_signals()
+
         # The user_actions stream's relay, only when a sink is configured.
         user_actions_relay_register()
+
+    @staticmethod
+    def _connect_socket_session_signals() -> None:
+        """Changes that must distrust cached socket sessions (accounts/socket_sessions.py)."""
+        from django.contrib.auth import user_logged_out
+        from django.contrib.sessions.models import Session
+        from django.db.models.signals import post_delete, post_save
+
+        from accounts import socket_sessions
+        from accounts.models import User
+
+        for signal in (post_save, post_delete):
+            signal.connect(
+                socket_sessions.on_user_changed, sender=User, dispatch_uid="ws-sessions-user"
+            )
+            signal.connect(
+                socket_sessions.on_session_changed,
+                sender=Session,
+                dispatch_uid="ws-sessions-session",
+            )
+        user_logged_out.connect(socket_sessions.on_logged_out, dispatch_uid="ws-sessions-logout")

@@ -21,6 +21,7 @@ from django.db import transaction
 
 from accounts.models import ModeratorAction, NotificationKind, User
 from accounts.notifications import notification_send
+from accounts.socket_sessions import socket_sessions_forget_player
 from casino_club.kit.errors import Conflict, DomainError
 
 MODERATE_PERMISSION = "accounts.moderate_player"
@@ -99,6 +100,9 @@ def _set_active(*, actor: User, player: User, reason: str, active: bool) -> Mode
                 "The player is already active." if active else "The player is already suspended."
             )
         player.is_active = active
+        # A queryset update sends no post_save: sockets' cached sessions are
+        # distrusted here (after commit), so a suspended player cannot connect.
+        socket_sessions_forget_player(player_id=player.pk)
         return moderator_action_record(
             actor=actor, target=player, action=REINSTATE if active else SUSPEND, reason=reason
         )

@@ -157,6 +157,12 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 
 # --- Cache, channel layer, Celery broker ------------------------------------
+# /ws/live/ connects trust a recent session check kept in the cache only when
+# the cache is shared by every process (Redis): accounts/socket_sessions.py.
+WS_SESSION_CACHE = bool(REDIS_URL) and os.environ.get("WS_SESSION_CACHE", "true") != "false"
+WS_SESSION_CACHE_SECONDS = 60
+# Threads that authenticate sockets (casino_club/ws_auth.py).
+WS_AUTH_THREADS = int(os.environ.get("WS_AUTH_THREADS", "4"))
 if REDIS_URL:
     CACHES = {
         "default": {
