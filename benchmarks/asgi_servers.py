@@ -119,10 +119,10 @@ def _children() -> dict[int, list[int]]:
 def rss_kib(pid: int) -> int:
     """Resident memory of ``pid`` and its descendants, in KiB."""
     children = _children()
-    total, todo = 0, [pid]
-    while todo:
-        current = todo.pop()
-        todo.extend(children.get(current, []))
+    total, pending = 0, [pid]
+    while pending:
+        current = pending.pop()
+        pending.extend(children.get(current, []))
         try:
             status = Path(f"/proc/{current}/status").read_text()
         except OSError:

@@ -5,6 +5,7 @@ keeps its own files, and test modules never import each other
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -90,3 +91,32 @@ def test_the_import_rule_sees_imports_of_test_modules(tmp_path):
     )
     names = imported_modules(module, root=tmp_path)
     assert {"pkg.test_a", "pkg.test_c", "pkg.conftest", "os"} <= names
+
+
+INLINE_STYLE = re.compile(r"""\sstyle\s*=\s*["']""", re.IGNORECASE)
+
+
+def template_files() -> list[Path]:
+    return sorted(
+        path
+        for path in ROOT.rglob("templates/**/*.html")
+        if ".venv" not in path.parts and "node_modules" not in path.parts
+    )
+
+
+def test_no_template_has_an_inline_style_attribute():
+    # The CSP (style-src without 'unsafe-inline') blocks them in the browser:
+    # use a class, <progress>/<meter>, or an SVG presentation attribute.
+    assert template_files(), "no templates found"
+    offenders = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for path in template_files()
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if INLINE_STYLE.search(line)
+    ]
+    assert offenders == []
+
+
+def test_the_inline_style_rule_sees_one():
+    assert INLINE_STYLE.search('<span style="width: 5%">')
+    assert not INLINE_STYLE.search('<span class="bar" data-style="x">')
