@@ -378,3 +378,24 @@ class ModeratorAction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} by {self.actor} on {self.target_label}"
+
+
+class AgeVerification(models.Model):
+    """A player's age check: a self-attested date of birth, with when and from where.
+
+    One row per player at most. The attested date must equal the date of birth
+    given at signup (a wrong signup date is corrected by a moderator first).
+    ``revoked_at`` set means a moderator withdrew it: mature content is hidden
+    and the player cannot attest again until a moderator resets it (which
+    deletes the row). Moderator changes are audited in ``ModeratorAction``.
+    """
+
+    player = models.OneToOneField(User, on_delete=models.CASCADE, related_name="age_verification")
+    date_of_birth = models.DateField()
+    verified_at = models.DateTimeField(default=timezone.now)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        state = "revoked" if self.revoked_at else "verified"
+        return f"{self.player} {state} {self.verified_at:%Y-%m-%d}"

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from accounts.models import Action, JobStatus
+from accounts.models import Action, AgeVerification, JobStatus
 
 HEARTBEAT = "heartbeat"
 
@@ -57,3 +57,21 @@ def action_history(*, type: str) -> Iterator[tuple[int, int, dict, datetime]]:
     yield from rows.values_list("player_id", "value", "metadata", "created_at").iterator(
         chunk_size=5000
     )
+
+
+def _age_on(born, today) -> int:
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+def mature_allowed(user) -> bool:
+    """May ``user`` see mature content: a standing age verification at least ``MATURE_MIN_AGE``.
+
+    The age counts from the verified date of birth on today's date in the
+    player's own time zone, so a player turns of age on their own birthday.
+    """
+    if not getattr(user, "is_authenticated", False):
+        return False
+    verification = AgeVerification.objects.filter(player=user, revoked_at__isnull=True).first()
+    if verification is None:
+        return False
+    return _age_on(verification.date_of_birth, user.local_date()) >= settings.MATURE_MIN_AGE

@@ -19,7 +19,8 @@ from django.utils.translation import gettext as _
 
 from accounts.action_types import ActionType
 from accounts.actions import action_record
-from accounts.models import JobStatus, User
+from accounts.models import AgeVerification, JobStatus, User
+from accounts.selectors import _age_on
 from casino_club.kit.errors import DomainError
 
 
@@ -40,7 +41,7 @@ class MissingNickname(DomainError):
 
 
 def age_on(born: date, today: date) -> int:
-    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+    return _age_on(born, today)
 
 
 def date_of_birth_check(*, born: date | None, today: date | None = None) -> date:
@@ -111,3 +112,38 @@ def job_status_record(*, name: str, ok: bool = True, detail: dict | None = None)
         defaults={"last_run_at": timezone.now(), "ok": ok, "detail": detail or {}},
     )
     return status
+
+
+class AgeNotMatching(DomainError):
+    code = "date_of_birth_mismatch"
+    default_message = "That date of birth does not match the one you signed up with."
+
+
+class AgeAlreadyVerified(DomainError):
+    code = "already_verified"
+    status = 409
+    default_message = "Your age is already verified."
+
+
+class AgeVerificationRevoked(DomainError):
+    code = "verification_revoked"
+    status = 403
+    default_message = "A moderator withdrew your age verification; contact support to reset it."
+
+
+@transaction.atomic
+def age_verify(*, player: User, date_of_birth: date | None, ip_address: str | None):
+    """Record a player's self-attested date of birth as their age verification.
+
+    The date must pass the signup gate and equal the signup date of birth.
+    Verifying twice is a 409 and changes nothing; a revoked verification
+    stays revoked until a moderator resets it.
+    """
+    born = date_of_birth_check(born=date_of_birth, today=player.local_date())
+    player = User.objects.select_for_update().get(pk=player.pk)
+    existing = AgeVerification.objects.filter(player=player).first()
+    if existing is not None:
+        raise AgeVerificationRevoked() if existing.revoked_at else AgeAlreadyVerified()
+    if born != player.date_of_birth:
+        raise AgeNotMatching(_("That date of birth does not match the one you signed up with."))
+    return AgeVerification.objects.create(player=player, date_of_birth=born, ip_address=ip_address)

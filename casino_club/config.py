@@ -41,6 +41,7 @@ class Config:
     email: dict
     time_zone: str
     site_min_age: int
+    mature_min_age: int
     jwt_private_key: str
     csrf_trusted_origins: list[str] = field(default_factory=list)
     database_pool: bool = False
@@ -200,6 +201,10 @@ def read_config(env: Mapping[str, str], var_dir: Path) -> Config:
         raise ConfigError("ALLOWED_HOSTS", "required in production (comma-separated host names)")
 
     database_pool = parse_bool(env, "DATABASE_POOL", False)
+    site_min_age = parse_int(env, "SITE_MIN_AGE", 18, 13, 99)
+    # Mature gallery items need a verified age of at least this; 19 is Korea's
+    # age of majority. Never below the signup age.
+    mature_min_age = parse_int(env, "MATURE_MIN_AGE", max(19, site_min_age), site_min_age, 99)
     return Config(
         production=production,
         debug=debug,
@@ -209,7 +214,8 @@ def read_config(env: Mapping[str, str], var_dir: Path) -> Config:
         redis_url=parse_redis(env),
         email=parse_email(env),
         time_zone=parse_time_zone(env),
-        site_min_age=parse_int(env, "SITE_MIN_AGE", 18, 13, 99),
+        site_min_age=site_min_age,
+        mature_min_age=mature_min_age,
         jwt_private_key=jwt_key,
         csrf_trusted_origins=parse_list(env, "CSRF_TRUSTED_ORIGINS", []),
         database_pool=database_pool,

@@ -27,6 +27,7 @@ ALLOWED_HOSTS = CONFIG.allowed_hosts
 CSRF_TRUSTED_ORIGINS = CONFIG.csrf_trusted_origins
 REDIS_URL = CONFIG.redis_url
 SITE_MIN_AGE = CONFIG.site_min_age
+MATURE_MIN_AGE = CONFIG.mature_min_age
 TESTING = "pytest" in sys.modules or os.environ.get("CASINO_TESTING") == "1"
 
 INSTALLED_APPS = [
