@@ -106,28 +106,45 @@ def socket_session_cache_enabled() -> bool:
     return bool(getattr(settings, "WS_SESSION_CACHE", False)) and socket_session_cache_seconds() > 0
 
 
-def _digest(session_key: str) -> str:
+def session_digest(session_key: str) -> str:
     return hashlib.sha256(session_key.encode()).hexdigest()
+
+
+def generation_seconds() -> int:
+    """How long a generation lives: twice the longest thing written under it.
+
+    Entries live ``WS_SESSION_CACHE_SECONDS``, socket passes
+    (accounts/socket_pass.py) ``WS_PASS_SECONDS``; a generation that expires
+    first only turns them into misses.
+    """
+    from accounts.socket_pass import socket_pass_seconds
+
+    return 2 * max(socket_session_cache_seconds(), socket_pass_seconds())
 
 
 def _generation(key: str) -> str | None:
     """The current generation under ``key``, made if there is none."""
-    return cache.get_or_set(
-        key, secrets.token_urlsafe(12), timeout=2 * socket_session_cache_seconds()
-    )
+    return cache.get_or_set(key, secrets.token_urlsafe(12), timeout=generation_seconds())
 
 
 def _replace_generation(key: str) -> str:
     generation = secrets.token_urlsafe(12)
-    cache.set(key, generation, timeout=2 * socket_session_cache_seconds())
+    cache.set(key, generation, timeout=generation_seconds())
     return generation
+
+
+def generations_current(*, digest: str, user_id: int) -> tuple[str | None, str | None]:
+    """The session's and the user's current generations (``None`` where missing), one round trip."""
+    session_key, user_key = SESSION_GENERATION + digest, USER_GENERATION + str(user_id)
+    found = cache.get_many([session_key, user_key])
+    return found.get(session_key), found.get(user_key)
 
 
 def session_user_id_cached(*, session_key: str | None) -> int | None:
     """The player id a still-trusted entry holds for ``session_key``, or ``None`` (a miss)."""
     if not session_key:
         return None
-    digest = _digest(session_key)
+    digest = session_digest(session_key)
     found = cache.get_many([ENTRY + digest, SESSION_GENERATION + digest])
     entry = found.get(ENTRY + digest)
     if (
@@ -143,39 +160,70 @@ def session_user_id_cached(*, session_key: str | None) -> int | None:
     return entry["user"]
 
 
-def session_user_resolve(*, session, check):
-    """Django's check of ``session`` (``check(session)`` → a user), remembered when it passes.
+@dataclass(frozen=True)
+class CheckedSession:
+    """Django's answer for a session, and the generations taken before its rows were read."""
 
-    The generations are read before the rows (see the module's docstring).
+    user: object
+    digest: str
+    session_generation: str | None
+    user_generation: str | None
+    session_expiry: float
+
+    @property
+    def trustworthy(self) -> bool:
+        return (
+            self.user.is_authenticated
+            and self.session_generation is not None
+            and self.user_generation is not None
+        )
+
+
+def session_check(*, session, check) -> CheckedSession | None:
+    """Django's check of ``session`` (``check(session)`` → a user) under fresh generations.
+
+    ``None`` when the session has no key (nothing to remember). The
+    generations are taken before the rows are read (see the module's
+    docstring), so what is remembered under them is never newer than a
+    change that replaced them. ``session`` must not be loaded yet.
     """
     session_key = session.session_key
     if not session_key:
-        return check(session)
-    digest = _digest(session_key)
+        return None
+    digest = session_digest(session_key)
     # A fresh session generation (one write, no read): it can only distrust
-    # an older entry of this session, and this connect is a miss anyway.
+    # older entries and passes of this session, and this check reads the rows anyway.
     session_generation = _replace_generation(SESSION_GENERATION + digest)
     session_expiry = _session_load(session)  # reads the session row
     user_id = session.get(SESSION_KEY)
-    if user_id is None:
-        return check(session)
-    user_generation = _generation(USER_GENERATION + str(user_id))
+    user_generation = None
+    if user_id is not None:
+        user_generation = _generation(USER_GENERATION + str(user_id))
+        cache.touch(USER_GENERATION + str(user_id), generation_seconds())
     user = check(session)  # reads the user row, compares the auth hash
-    if not user.is_authenticated or session_generation is None or user_generation is None:
-        return user
-    expires = min(time.time() + socket_session_cache_seconds(), session_expiry)
+    return CheckedSession(user, digest, session_generation, user_generation, session_expiry)
+
+
+def session_user_resolve(*, session, check):
+    """Django's check of ``session`` (``check(session)`` → a user), remembered when it passes."""
+    checked = session_check(session=session, check=check)
+    if checked is None:
+        return check(session)
+    if not checked.trustworthy:
+        return checked.user
+    expires = min(time.time() + socket_session_cache_seconds(), checked.session_expiry)
     if expires > time.time():
         cache.set(
-            ENTRY + digest,
+            ENTRY + checked.digest,
             {
-                "user": user.pk,
-                "session_generation": session_generation,
-                "user_generation": user_generation,
+                "user": checked.user.pk,
+                "session_generation": checked.session_generation,
+                "user_generation": checked.user_generation,
                 "expires": expires,
             },
             timeout=max(1, int(expires - time.time())),
         )
-    return user
+    return checked.user
 
 
 def _session_load(session) -> float:
@@ -216,7 +264,7 @@ def socket_sessions_forget_player(*, player_id: int) -> None:
 def socket_session_forget(*, session_key: str | None) -> None:
     """Distrust the cached entry of one session, once the current transaction commits."""
     if session_key:
-        digest = _digest(session_key)
+        digest = session_digest(session_key)
         transaction.on_commit(lambda: _replace_generation(SESSION_GENERATION + digest))
 
 

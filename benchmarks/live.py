@@ -26,7 +26,11 @@ Measured, per server:
 (a) memory per connection: the server's RSS (process tree) after its sockets
     are open and subscribed minus before, divided by the number of sockets;
 (b) opening all sockets, 50 at a time (site: connect, ``hello``, subscribe,
-    ``subscribed``; bare: connect): first with sessions no socket has used
+    ``subscribed``; bare: connect); three ways, each next to a bare opening
+    in the same run. After a page load: as many new sessions each load
+    ``/leaderboards/`` (timed on its own), whose response carries the
+    socket pass (accounts/socket_pass.py), then open their sockets with it.
+    Without a page load: first with sessions no socket has used
     yet (every check reads the database), then, after the rounds, the same
     sessions again, as after a restart (the checks come from the cache,
     accounts/socket_sessions.py);
@@ -68,9 +72,11 @@ from common import (
     stop_process_group,
     with_database,
 )
-from live_clients import Fleet, bare_round, http_json, percentile, site_round
+from live_clients import Fleet, bare_round, http_json, page_loads, percentile, site_round
 
 BENCH_DB = "casino_bench_live"
+PAGE = "/leaderboards/"  # the page whose socket subscribes to the boards
+PASS_COOKIE = "cc_live"  # WS_PASS_COOKIE's default (accounts/socket_pass.py)
 
 
 # --- services -------------------------------------------------------------------
@@ -112,6 +118,9 @@ def server_environment(bench_url: str, bench_redis: str) -> dict[str, str]:
 def seed(env: dict[str, str], sockets: int, players: int, winners: int):
     """Migrate; socket users and their sessions; funded winners. Returns (cookies, emails)."""
     django_migrate(env)
+    from django.core.management import call_command
+
+    call_command("collectstatic", interactive=False, verbosity=0)  # the pages' manifest
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
     from django.db import connections
@@ -131,7 +140,7 @@ def seed(env: dict[str, str], sockets: int, players: int, winners: int):
         watchers.append(user)
     watchers = User.objects.bulk_create(watchers)
     cookies = []
-    for number in range(sockets):
+    for number in range(2 * sockets):  # half for the cold opening, half for the page loads
         user = watchers[number % players]
         session = SessionStore()
         session[SESSION_KEY] = str(user.pk)
@@ -155,8 +164,10 @@ async def measure(args, server: str, ports, pids, cookies, tokens, winners: list
     bare_url = f"ws://127.0.0.1:{ports['bare']}/"
     site_origin, bare_origin = (f"http://127.0.0.1:{ports[name]}" for name in ("site", "bare"))
 
+    cold, paged = cookies[: args.sockets], cookies[args.sockets :]
+
     def site_cookie(index: int) -> dict:
-        return {"Cookie": cookies[index]}
+        return {"Cookie": cold[index]}
 
     site, bare = Fleet("site"), Fleet("bare")
     # Warm up (imports, first queries, thread pools) before the "before" RSS.
@@ -204,6 +215,21 @@ async def measure(args, server: str, ports, pids, cookies, tokens, winners: list
     opened["bare again"] = time.perf_counter() - started
     await site.close()
     await bare.close()
+    # Sessions never seen, each opened by the page it is on, as a browser
+    # does: the page's response carries its socket pass (accounts/socket_pass.py),
+    # so the connect checks two generations in Redis instead of two rows.
+    started = time.perf_counter()
+    with_pass = await page_loads(ports["site"], PAGE, paged, PASS_COOKIE)
+    opened["pages"] = time.perf_counter() - started
+    site, bare = Fleet("site"), Fleet("bare")
+    started = time.perf_counter()
+    await site.open(site_url, args.sockets, lambda i: {"Cookie": with_pass[i]}, site_origin, True)
+    opened["site paged"] = time.perf_counter() - started
+    started = time.perf_counter()
+    await bare.open(bare_url, args.sockets, lambda i: {}, bare_origin, False)
+    opened["bare paged"] = time.perf_counter() - started
+    await site.close()
+    await bare.close()
     await layer.flush()
     return {"server": server, "before": before, "after": after, "open": opened, **rounds}
 
@@ -249,7 +275,12 @@ def report(args, result: dict) -> None:
         f"{'memory per socket (KiB)':34} {per_socket['site']:10.1f} {per_socket['bare']:10.1f} "
         f"{per_socket['site'] / per_socket['bare']:7.2f}"
     )
-    for label, suffix in (("opening all sockets (s)", ""), ("reopening them (s)", " again")):
+    print(f"{'page loads of new sessions (s)':34} {opened['pages']:10.2f}")
+    for label, suffix in (
+        ("opening, no page load (s)", ""),
+        ("opening after the page (pass) (s)", " paged"),
+        ("reopening them (cache) (s)", " again"),
+    ):
         site_open, bare_open = opened["site" + suffix], opened["bare" + suffix]
         print(f"{label:34} {site_open:10.2f} {bare_open:10.2f} {site_open / bare_open:7.2f}")
     site_all = [max(latencies) * 1000 for latencies in result["site"]]

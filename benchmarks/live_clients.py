@@ -28,6 +28,44 @@ def http_json(port: int, method: str, path: str, body=None, token: str | None = 
 # --- clients --------------------------------------------------------------------
 
 
+async def page_load(port: int, path: str, cookie: str, pass_cookie: str) -> str:
+    """GET a page with ``cookie`` as a browser would; the cookie header with its socket pass."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    try:
+        writer.write(
+            f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nCookie: {cookie}\r\n"
+            "Accept: text/html\r\nConnection: close\r\n\r\n".encode()
+        )
+        await writer.drain()
+        answer = await asyncio.wait_for(reader.read(), 30)
+    finally:
+        writer.close()
+    head = answer.split(b"\r\n\r\n", 1)[0].decode("latin1").split("\r\n")
+    if " 200 " not in head[0] + " ":
+        sys.exit(f"page {path}: {head[0]}")
+    for line in head[1:]:
+        name, _, value = line.partition(":")
+        if name.lower() == "set-cookie" and value.strip().startswith(pass_cookie + "="):
+            return f"{cookie}; {value.strip().split(';', 1)[0]}"
+    sys.exit(f"page {path} carried no {pass_cookie} cookie")
+
+
+async def page_loads(port: int, path: str, cookies: list[str], pass_cookie: str) -> list[str]:
+    """Every session loads the page, 8 at a time; their cookie headers with the passes.
+
+    Few at a time: the ASGI server runs each request's view in a thread of its
+    own with its own database connection (production serves pages from
+    gunicorn instead, docs/operations.md).
+    """
+    gate = asyncio.Semaphore(8)
+
+    async def one(cookie: str) -> str:
+        async with gate:
+            return await page_load(port, path, cookie, pass_cookie)
+
+    return await asyncio.wait_for(asyncio.gather(*(one(c) for c in cookies)), timeout=600)
+
+
 class Fleet:
     """Many sockets of one kind; records when each receives a message carrying a marker."""
 

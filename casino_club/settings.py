@@ -61,6 +61,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside the session middleware, so a session changed by the request
+    # (a login) is saved before its socket pass is issued.
+    "accounts.socket_pass.SocketPassMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -162,6 +165,9 @@ WHITENOISE_USE_FINDERS = DEBUG or TESTING
 # the cache is shared by every process (Redis): accounts/socket_sessions.py.
 WS_SESSION_CACHE = bool(REDIS_URL) and os.environ.get("WS_SESSION_CACHE", "true") != "false"
 WS_SESSION_CACHE_SECONDS = 60
+# The socket pass (accounts/socket_pass.py): a signed cookie vouching for a
+# session on /ws/live/ without a database read, while its generations hold.
+WS_PASS_SECONDS = 900
 # Threads that authenticate sockets (casino_club/ws_auth.py).
 WS_AUTH_THREADS = int(os.environ.get("WS_AUTH_THREADS", "4"))
 if REDIS_URL:
@@ -181,7 +187,10 @@ if REDIS_URL:
                 # redis-py 8 defaults socket_timeout to 5 s, the same as
                 # channels_redis's blocking receive (BZPOPMIN, 5 s): every idle
                 # socket's receive would then time out and be taken for an outage.
-                "hosts": [{"address": REDIS_URL, "socket_timeout": 15}],
+                # redis-py 8 caps a pool at 100 connections and fails at once
+                # past it (MaxConnectionsError): a burst of connects, each
+                # joining its groups, met the cap with 1,000 sockets.
+                "hosts": [{"address": REDIS_URL, "socket_timeout": 15, "max_connections": 500}],
                 "capacity": 1500,
                 "expiry": 30,
             },

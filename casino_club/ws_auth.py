@@ -128,10 +128,20 @@ CACHED_SESSION_PATHS = frozenset({"/ws/live/"})
 
 
 def _user_from_session_cached(scope):
-    """A trusted cache entry's ``SocketUser``, else Django's check (remembered when it passes)."""
+    """A socket pass's or a trusted cache entry's ``SocketUser``, else Django's check.
+
+    The pass (accounts/socket_pass.py) is the page's own signed cookie, checked
+    with one Redis round trip; Django's check is remembered when it passes.
+    """
+    from accounts.socket_pass import socket_pass_cookie, socket_pass_enabled, socket_pass_user_id
     from accounts.socket_sessions import SocketUser, session_user_id_cached, session_user_resolve
 
     session = scope["session"]
+    if socket_pass_enabled():
+        token = (scope.get("cookies") or {}).get(socket_pass_cookie())
+        user_id = socket_pass_user_id(token=token, session_key=session.session_key)
+        if user_id is not None:
+            return SocketUser(user_id)
     user_id = session_user_id_cached(session_key=session.session_key)
     if user_id is not None:
         return SocketUser(user_id)

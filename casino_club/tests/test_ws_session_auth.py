@@ -168,9 +168,9 @@ def checks(monkeypatch):
 def cached_entry(cookie: str):
     from django.core.cache import cache
 
-    from accounts.socket_sessions import ENTRY, _digest
+    from accounts.socket_sessions import ENTRY, session_digest
 
-    return cache.get(ENTRY + _digest(cookie))
+    return cache.get(ENTRY + session_digest(cookie))
 
 
 async def test_a_recent_check_is_reused_without_the_database(client, player, session_cache, checks):
@@ -257,14 +257,14 @@ async def test_a_password_change_drops_a_cached_session(client, player, session_
 async def test_a_wrong_cookie_is_refused_with_the_cache_on(client, player, session_cache):
     from django.core.cache import cache
 
-    from accounts.socket_sessions import ENTRY, _digest
+    from accounts.socket_sessions import ENTRY, session_digest
 
     cookie = await sync_to_async(login_cookie)(client, player)
     assert await connects(cookie)
     wrong = cookie[:-1] + ("a" if cookie[-1] != "a" else "b")
     # Even an entry for the wrong key is not enough without its generations.
     entry = {"user": player.pk, "session_generation": "x", "user_generation": "y", "expires": 1e12}
-    await sync_to_async(cache.set)(ENTRY + _digest(wrong), entry)
+    await sync_to_async(cache.set)(ENTRY + session_digest(wrong), entry)
 
     assert not await connects(wrong)
     assert not await connects("not-a-session-key")
@@ -309,7 +309,7 @@ def test_an_entry_is_not_trusted_past_its_expiry_or_without_its_generations(
         ENTRY,
         SESSION_GENERATION,
         USER_GENERATION,
-        _digest,
+        session_digest,
         session_user_id_cached,
         session_user_resolve,
     )
@@ -319,16 +319,16 @@ def test_an_entry_is_not_trusted_past_its_expiry_or_without_its_generations(
     session_user_resolve(session=SessionStore(cookie), check=lambda s: player)
     assert session_user_id_cached(session_key=cookie) == player.pk
 
-    entry = cache.get(ENTRY + _digest(cookie))
-    cache.set(ENTRY + _digest(cookie), {**entry, "expires": 1.0})
+    entry = cache.get(ENTRY + session_digest(cookie))
+    cache.set(ENTRY + session_digest(cookie), {**entry, "expires": 1.0})
     assert session_user_id_cached(session_key=cookie) is None
 
-    cache.set(ENTRY + _digest(cookie), entry)
+    cache.set(ENTRY + session_digest(cookie), entry)
     cache.delete(USER_GENERATION + str(player.pk))  # evicted
     assert session_user_id_cached(session_key=cookie) is None
 
     cache.set(USER_GENERATION + str(player.pk), entry["user_generation"])
-    cache.delete(SESSION_GENERATION + _digest(cookie))
+    cache.delete(SESSION_GENERATION + session_digest(cookie))
     assert session_user_id_cached(session_key=cookie) is None
 
 
