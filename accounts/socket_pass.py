@@ -48,14 +48,17 @@ from django.contrib.auth import get_user
 from django.core import signing
 from django.utils.module_loading import import_string
 
+from accounts.socket_sessions import (
+    generations_current,
+    session_check,
+    session_digest,
+    socket_pass_seconds,
+    socket_session_cache_enabled,
+)
+
 SALT = "accounts.socket_pass"
 DEFAULT_COOKIE = "cc_live"
-DEFAULT_SECONDS = 900
 DIGEST_LENGTH = 32
-
-
-def socket_pass_seconds() -> int:
-    return int(getattr(settings, "WS_PASS_SECONDS", DEFAULT_SECONDS))
 
 
 def socket_pass_cookie() -> str:
@@ -63,8 +66,6 @@ def socket_pass_cookie() -> str:
 
 
 def socket_pass_enabled() -> bool:
-    from accounts.socket_sessions import socket_session_cache_enabled
-
     return socket_session_cache_enabled() and socket_pass_seconds() > 0
 
 
@@ -87,8 +88,6 @@ def socket_pass_read(token: str | None, *, max_age: int | None = None) -> dict |
 
 def socket_pass_user_id(*, token: str | None, session_key: str | None) -> int | None:
     """The player a pass vouches for, if it holds for this session cookie now; else ``None``."""
-    from accounts.socket_sessions import generations_current, session_digest
-
     if not session_key:
         return None
     payload = socket_pass_read(token)
@@ -107,8 +106,6 @@ def socket_pass_user_id(*, token: str | None, session_key: str | None) -> int | 
 
 def socket_pass_issue(*, session_key: str) -> str | None:
     """A new pass for the session ``session_key`` after a fresh check, or ``None`` if it fails."""
-    from accounts.socket_sessions import session_check
-
     store = import_string(settings.SESSION_ENGINE + ".SessionStore")(session_key)
     checked = session_check(
         session=store, check=lambda session: get_user(SimpleNamespace(session=session))
@@ -126,8 +123,6 @@ def socket_pass_issue(*, session_key: str) -> str | None:
 
 def _holds_for(token: str | None, *, user_id: int, session_key: str) -> bool:
     """Is this request's pass its own and younger than half its life (no Redis)?"""
-    from accounts.socket_sessions import session_digest
-
     payload = socket_pass_read(token, max_age=max(1, socket_pass_seconds() // 2))
     return (
         payload is not None

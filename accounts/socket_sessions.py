@@ -102,6 +102,11 @@ def socket_session_cache_seconds() -> int:
     return int(getattr(settings, "WS_SESSION_CACHE_SECONDS", DEFAULT_SECONDS))
 
 
+def socket_pass_seconds() -> int:
+    """How long a socket pass (accounts/socket_pass.py) is trusted; 0 turns passes off."""
+    return int(getattr(settings, "WS_PASS_SECONDS", 900))
+
+
 def socket_session_cache_enabled() -> bool:
     return bool(getattr(settings, "WS_SESSION_CACHE", False)) and socket_session_cache_seconds() > 0
 
@@ -117,8 +122,6 @@ def generation_seconds() -> int:
     (accounts/socket_pass.py) ``WS_PASS_SECONDS``; a generation that expires
     first only turns them into misses.
     """
-    from accounts.socket_pass import socket_pass_seconds
-
     return 2 * max(socket_session_cache_seconds(), socket_pass_seconds())
 
 

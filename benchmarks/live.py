@@ -107,6 +107,9 @@ def server_environment(bench_url: str, bench_redis: str) -> dict[str, str]:
             # The measured path includes the subscribers: they run in the
             # server (no worker here), so the push starts right after commit.
             "ACTIONS_DISPATCH": "inline",
+            # An ASGI server runs every request in a thread of its own: without a
+            # pool each page load would keep a connection (docs/operations.md).
+            "DATABASE_POOL": "true",
         }
     )
     return env

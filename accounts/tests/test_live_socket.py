@@ -121,3 +121,35 @@ async def test_notification_is_pushed_live_with_the_unread_count(client, player)
     assert event["title"] == "Level 2!"
     assert event["unread"] == 1
     await alice.disconnect()
+
+
+async def test_a_live_socket_never_queues_behind_the_shared_thread(client, player, monkeypatch):
+    """Connect, a subscription and a delivered push: no per-message hop (kit ``dispatch``)."""
+    from asgiref.sync import sync_to_async
+    from channels import consumer
+
+    hops = []
+    real = consumer.aclose_old_connections
+
+    async def recording():
+        hops.append(1)
+        await real()
+
+    monkeypatch.setattr(consumer, "aclose_old_connections", recording)
+    socket = WebsocketCommunicator(
+        application, "/ws/live/", headers=await sync_to_async(session_headers)(client, player)
+    )
+    assert (await socket.connect())[0]
+    assert (await socket.receive_json_from())["type"] == "hello"
+    await socket.send_json_to({"type": "subscribe", "topic": "leaderboard.biggest_win.daily"})
+    assert (await socket.receive_json_from())["type"] == "subscribed"
+
+    def push_after_commit():
+        with transaction.atomic():
+            push_to_player(player.pk, {"type": "test.event", "n": 1})
+
+    await sync_to_async(push_after_commit)()
+    assert (await socket.receive_json_from(timeout=5))["n"] == 1
+    await socket.disconnect()
+
+    assert hops == []

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import logging
 
+from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncWebsocketConsumer
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -106,6 +107,24 @@ class JsonSocketConsumer(ChannelLayerOutageMixin, AsyncWebsocketConsumer):
     invalid JSON and anything but an object with a string ``type``, each with
     an ``error`` message, and hands the rest to :meth:`receive_message`.
     """
+
+    async def dispatch(self, message) -> None:
+        """channels' ``dispatch`` without its hop to the shared thread before every handler.
+
+        Since channels 4.2 ``AsyncConsumer.dispatch`` awaits
+        ``aclose_old_connections()`` (``close_old_connections`` in the one
+        thread every ``sync_to_async`` call shares) before each message: a
+        connect, each frame received, and each group message delivered, so a
+        push to 1,000 sockets queued 1,000 calls through one thread. Our
+        consumers reach the database only through ``database_sync_to_async``,
+        whose thread closes stale connections before and after each call
+        itself (``channels.db.DatabaseSyncToAsync.thread_handler``), so the hop
+        is pure cost here. Rule for subclasses: no ORM in plain ``sync_to_async``.
+        """
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         if (
