@@ -143,6 +143,13 @@ STATIC_ROOT = VAR_DIR / "staticfiles"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
+# The gallery's originals and stage images: private, outside STATIC_ROOT and
+# MEDIA_ROOT, served only by economy.gallery.views.gallery_media (docs/safety.md).
+GALLERY_MEDIA_ROOT = Path(os.environ.get("GALLERY_MEDIA_ROOT", VAR_DIR / "gallery"))
+# "" streams the file from Django; "x-accel-redirect" (nginx, an internal location
+# at GALLERY_SENDFILE_PREFIX aliased to GALLERY_MEDIA_ROOT) or "x-sendfile" (apache).
+GALLERY_SENDFILE = os.environ.get("GALLERY_SENDFILE", "")
+GALLERY_SENDFILE_PREFIX = os.environ.get("GALLERY_SENDFILE_PREFIX", "/protected-gallery/")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
