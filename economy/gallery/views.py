@@ -23,6 +23,8 @@ from django.views.decorators.http import require_GET, require_POST
 from casino_club.kit.errors import DomainError
 from economy.gallery import selectors, services
 from economy.gallery.derive import CONTENT_TYPE
+from economy.gallery.labels import condition_text
+from economy.selectors import player_balance
 
 NOT_FOUND_BODY = b"Not found.\n"
 
@@ -70,8 +72,9 @@ def _collections(states):
     for state in states:
         collection = state.item.collection
         if not groups or groups[-1]["collection"].pk != collection.pk:
-            groups.append({"collection": collection, "states": []})
-        groups[-1]["states"].append(state)
+            groups.append({"collection": collection, "entries": []})
+        text = condition_text(state.next) if state.next else ""
+        groups[-1]["entries"].append({"state": state, "condition": text})
     return groups
 
 
@@ -82,6 +85,7 @@ def gallery_page(request):
         "collections": _collections(states),
         # A fresh key per page view: a double-clicked coin unlock pays once.
         "unlock_key": uuid.uuid4().hex,
+        "balance": player_balance(player=request.user),
     }
     return render(request, "economy/gallery.html", context)
 
