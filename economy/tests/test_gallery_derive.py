@@ -142,3 +142,20 @@ def test_a_bad_region_or_file_is_refused_by_the_admin_form():
     form = GalleryItemForm(data={**base, **region}, files={"original": junk})
     assert not form.is_valid() and "original" in form.errors
     assert not GalleryItem.objects.exists()
+
+
+def test_the_demo_command_is_idempotent_and_keyed_to_the_art_deco_gallery():
+    from django.core.management import call_command
+
+    from economy.models import Collection
+
+    call_command("gallery_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("gallery_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+    collection = Collection.objects.get()
+    assert collection.key_item.slug == "gallery-art-deco"
+    items = list(collection.items.order_by("order"))
+    assert [item.rating for item in items] == ["GENERAL", "GENERAL", "GENERAL", "MATURE"]
+    for item in items:
+        assert item.conditions.count() == 2
+        assert derived_file(item.asset_token, 1).is_file()
