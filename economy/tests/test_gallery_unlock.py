@@ -228,3 +228,13 @@ def test_the_unlock_api_is_in_the_schema(player_client):
     schema = player_client.get("/api/schema/").content.decode()
     assert "/api/unlock" in schema and "gallery_unlock" in schema
     assert "/api/gallery/items/{item_id}" in schema
+
+
+def test_the_gallery_page_is_korean(player, alice_client, item):
+    give_key(player)
+
+    html = alice_client.get("/gallery/", HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+
+    for text in ["갤러리", "3단계 중 1단계", "2단계 잠금 해제", "100 코인."]:
+        assert text in html
+    assert "Unlock stage" not in html and "Each picture reveals" not in html
