@@ -67,7 +67,10 @@ document.addEventListener("DOMContentLoaded", () => {
     const file = fileInput.files && fileInput.files[0];
     if (!file) return;
     img.dataset.fromFile = "1";
-    show(URL.createObjectURL(file));
+    // A data: URL, not a blob: one: the site's CSP allows img-src 'self' data: only.
+    const reader = new FileReader();
+    reader.addEventListener("load", () => show(reader.result));
+    reader.readAsDataURL(file);
   });
 
   function point(event) {
