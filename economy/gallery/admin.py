@@ -19,8 +19,9 @@ from django.utils.translation import gettext_lazy as _
 
 from casino_club.kit.admin import ReadOnlyAdminMixin
 from economy.gallery.derive import CONTENT_TYPE, Region, derived_file, open_original
-from economy.gallery.services import gallery_item_derive
+from economy.gallery.services import gallery_item_derive, gallery_item_files_delete
 from economy.models import Collection, GalleryItem, GalleryUnlock, UnlockCondition
+from economy.models.gallery import gallery_storage
 
 MAX_UPLOAD_BYTES = 25 * 1024 * 1024
 
@@ -136,8 +137,24 @@ class GalleryItemAdmin(admin.ModelAdmin):
         js = ["economy/gallery_admin.js"]
 
     def save_model(self, request, obj, form, change) -> None:
+        replaced = ""
+        if change and "original" in form.changed_data:
+            replaced = GalleryItem.objects.values_list("original", flat=True).get(pk=obj.pk)
         super().save_model(request, obj, form, change)
         gallery_item_derive(obj)
+        if replaced and replaced != obj.original.name:
+            gallery_storage.delete(replaced)
+
+    def delete_model(self, request, obj) -> None:
+        token, name = obj.asset_token, obj.original.name
+        super().delete_model(request, obj)
+        gallery_item_files_delete(asset_token=token, original_name=name)
+
+    def delete_queryset(self, request, queryset) -> None:
+        files = list(queryset.values_list("asset_token", "original"))
+        super().delete_queryset(request, queryset)
+        for token, name in files:
+            gallery_item_files_delete(asset_token=token, original_name=name)
 
     def get_urls(self):
         preview = self.admin_site.admin_view(self.preview)

@@ -17,8 +17,9 @@ from accounts.models import User
 from casino_club.kit.errors import DomainError, NotFound
 from economy.errors import IdempotencyConflict
 from economy.gallery import selectors
-from economy.gallery.derive import Region, derive_files
+from economy.gallery.derive import Region, derive_files, derived_dir
 from economy.models import GalleryItem, GalleryUnlock, LedgerKind, UnlockCondition, UnlockKind
+from economy.models.gallery import gallery_storage
 from economy.selectors import player_balance
 from economy.services import (
     SHOP_SINK,
@@ -117,6 +118,17 @@ def gallery_item_create(
         item.original.save(filename, ContentFile(original), save=False)
         item.save()
         return gallery_item_derive(item)
+
+
+def gallery_item_files_delete(*, asset_token: str, original_name: str = "") -> None:
+    """Remove an item's derived files (and, if named, an original) from the private root."""
+    folder = derived_dir(asset_token)
+    if folder.is_dir():
+        for path in folder.iterdir():
+            path.unlink(missing_ok=True)
+        folder.rmdir()
+    if original_name:
+        gallery_storage.delete(original_name)
 
 
 def _replay(*, player, key: str, item: GalleryItem) -> UnlockResult | None:

@@ -159,3 +159,63 @@ def test_the_demo_command_is_idempotent_and_keyed_to_the_art_deco_gallery():
     for item in items:
         assert item.conditions.count() == 2
         assert derived_file(item.asset_token, 1).is_file()
+
+
+def test_a_moderator_uploads_edits_and_deletes_an_item_without_javascript(moderator_client):
+    from io import BytesIO
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from economy.gallery.demo_art import demo_jpeg
+
+    collection = make_collection()
+    form = {
+        "collection": collection.pk,
+        "title": "Typed region",
+        "description": "",
+        "rating": "GENERAL",
+        "order": 0,
+        "published": "on",
+        "region_x": 10,
+        "region_y": 20,
+        "region_w": 100,
+        "region_h": 50,
+        "conditions-TOTAL_FORMS": 1,
+        "conditions-INITIAL_FORMS": 0,
+        "conditions-MIN_NUM_FORMS": 0,
+        "conditions-MAX_NUM_FORMS": 2,
+        "conditions-0-stage": 2,
+        "conditions-0-kind": "COINS",
+        "conditions-0-coins": 50,
+        "conditions-0-mission_count": 1,
+    }
+    upload = SimpleUploadedFile("a.jpg", demo_jpeg(6, width=600, height=450), "image/jpeg")
+    response = moderator_client.post(
+        reverse("admin:economy_galleryitem_add"), {**form, "original": upload}
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    item = GalleryItem.objects.get()
+    assert item.conditions.get().coins == 50
+    first_original = item.original.name
+    assert derived_file(item.asset_token, 2).is_file()
+
+    # A new original replaces the old one; the old file is gone.
+    png = BytesIO()
+    demo_image(7, width=500, height=500).save(png, "PNG")
+    upload = SimpleUploadedFile("b.png", png.getvalue(), "image/png")
+    change = {**form, "conditions-TOTAL_FORMS": 0, "original": upload}
+    response = moderator_client.post(
+        reverse("admin:economy_galleryitem_change", args=[item.pk]), change
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    item.refresh_from_db()
+    assert (item.original_width, item.original_height) == (500, 500)
+    assert not gallery_storage.exists(first_original)
+
+    response = moderator_client.post(
+        reverse("admin:economy_galleryitem_delete", args=[item.pk]), {"post": "yes"}
+    )
+    assert response.status_code == 302
+    assert not derived_file(item.asset_token, 1).exists()
+    assert not gallery_storage.exists(item.original.name)
