@@ -18,7 +18,10 @@ from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST
+from drf_spectacular.utils import extend_schema
+from rest_framework.permissions import AllowAny
+from rest_framework.views import APIView
 
 from casino_club.kit.errors import DomainError
 from economy.gallery import selectors, services
@@ -53,18 +56,30 @@ def _file_response(path) -> HttpResponse:
     return response
 
 
-@require_GET
-def gallery_media(request, item_id: int, stage: int, thumb: bool = False):
-    if not request.user.is_authenticated:
-        return _not_found()
-    path = selectors.media_file(player=request.user, item_id=item_id, stage=stage, thumb=thumb)
-    if path is None:
-        return _not_found()
-    return _file_response(path)
+class GalleryMediaView(APIView):
+    """A stage image, for the browser's session or an app's JWT alike.
+
+    Not in the API schema: it answers image bytes or the plain 404, never JSON
+    (a forged token is the API's usual 401).
+    """
+
+    permission_classes = [AllowAny]
+    thumb = False
+
+    @extend_schema(exclude=True)
+    def get(self, request, item_id: int, stage: int):
+        if not request.user.is_authenticated:
+            return _not_found()
+        path = selectors.media_file(
+            player=request.user, item_id=item_id, stage=stage, thumb=self.thumb
+        )
+        if path is None:
+            return _not_found()
+        return _file_response(path)
 
 
-def gallery_media_thumb(request, item_id: int, stage: int):
-    return gallery_media(request, item_id=item_id, stage=stage, thumb=True)
+gallery_media = GalleryMediaView.as_view()
+gallery_media_thumb = GalleryMediaView.as_view(thumb=True)
 
 
 def _collections(states):

@@ -187,3 +187,21 @@ def test_sendfile_modes_hand_the_file_to_the_web_server(world, settings):
     assert response["X-Sendfile"].endswith(f"derived/{token}/2-thumb.webp")
     locked = client.get(media(world["general"], 3))
     assert locked.status_code == 404 and "X-Sendfile" not in locked
+
+
+def test_an_app_client_fetches_media_with_its_jwt(world):
+    client = Client()
+    login = client.post(
+        "/_allauth/app/v1/auth/login",
+        {"email": world["users"]["alice"].email, "password": "correct horse battery staple"},
+        content_type="application/json",
+    )
+    token = login.json()["meta"]["access_token"]
+    bearer = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+
+    assert client.get(media(world["general"], 2), **bearer).status_code == 200
+    locked = client.get(media(world["general"], 3), **bearer)
+    assert locked.status_code == 404 and locked.content == b"Not found.\n"
+    assert (
+        client.get(media(world["general"], 2), HTTP_AUTHORIZATION="Bearer x.y.z").status_code == 401
+    )
