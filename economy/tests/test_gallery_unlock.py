@@ -238,3 +238,15 @@ def test_the_gallery_page_is_korean(player, alice_client, item):
     for text in ["갤러리", "3단계 중 1단계", "2단계 잠금 해제", "100 코인."]:
         assert text in html
     assert "Unlock stage" not in html and "Each picture reveals" not in html
+
+
+def test_owning_the_art_deco_gallery_links_the_shop_to_the_gallery(player, alice_client, item):
+    assert (
+        'href="/gallery/"'
+        not in alice_client.get("/shop/").content.decode().split('id="inventory-heading"', 1)[1]
+    )
+
+    give_key(player)
+
+    inventory = alice_client.get("/shop/").content.decode().split('id="inventory-heading"', 1)[1]
+    assert 'href="/gallery/"' in inventory and "Open the gallery" in inventory
