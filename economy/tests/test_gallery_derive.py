@@ -219,3 +219,15 @@ def test_a_moderator_uploads_edits_and_deletes_an_item_without_javascript(modera
     assert response.status_code == 302
     assert not derived_file(item.asset_token, 1).exists()
     assert not gallery_storage.exists(item.original.name)
+
+
+def test_the_exif_rotation_is_applied_before_the_tag_is_dropped():
+    exif = Image.Exif()
+    exif[0x0112] = 6  # Orientation: rotate 90° clockwise to view
+    collection = make_collection()
+    item = make_item(collection, exif=exif.tobytes(), conditions={})
+
+    assert (item.original_width, item.original_height) == (450, 600)
+    full = stage(item, 3)
+    assert full.size == (768, 1024)
+    assert len(full.getexif()) == 0
