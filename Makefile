@@ -29,6 +29,7 @@ migrate: venv
 
 seed: migrate
 	$(MANAGE) seed_demo
+	$(MANAGE) gallery_demo
 
 ## Set up and start the whole site: web (HTTP + WebSockets), Celery worker and beat.
 run: seed

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
-from casino_club.config import parse_int, read_config
+from casino_club.config import ConfigError, parse_int, read_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("CASINO_VAR_DIR", BASE_DIR / "var"))
@@ -146,6 +146,15 @@ STATIC_ROOT = VAR_DIR / "staticfiles"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
+# The gallery's originals and stage images: private, outside STATIC_ROOT and
+# MEDIA_ROOT, served only by economy.gallery.views.gallery_media (docs/safety.md).
+GALLERY_MEDIA_ROOT = Path(os.environ.get("GALLERY_MEDIA_ROOT", VAR_DIR / "gallery"))
+# "" streams the file from Django; "x-accel-redirect" (nginx, an internal location
+# at GALLERY_SENDFILE_PREFIX aliased to GALLERY_MEDIA_ROOT) or "x-sendfile" (apache).
+GALLERY_SENDFILE = os.environ.get("GALLERY_SENDFILE", "").strip().lower()
+if GALLERY_SENDFILE not in ("", "x-accel-redirect", "x-sendfile"):
+    raise ConfigError("GALLERY_SENDFILE", 'expected "", "x-accel-redirect" or "x-sendfile"')
+GALLERY_SENDFILE_PREFIX = os.environ.get("GALLERY_SENDFILE_PREFIX", "/protected-gallery/")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

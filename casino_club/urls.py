@@ -23,6 +23,7 @@ api_patterns = [
     path("", include("economy.shop.urls_api")),
     path("", include("economy.season_pass.urls_api")),
     path("", include("economy.invites.urls_api")),
+    path("", include("economy.gallery.urls_api")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
 ]
@@ -40,6 +41,7 @@ urlpatterns = [
     path("missions/", include("economy.progression.urls")),
     path("pass/", include("economy.season_pass.urls")),
     path("shop/", include("economy.shop.urls")),
+    path("gallery/", include("economy.gallery.urls")),
     path("join/", include("economy.invites.urls")),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),

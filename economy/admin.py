@@ -18,6 +18,7 @@ from accounts.models import User
 from accounts.moderation import user_admin_action_register
 from casino_club.kit.admin import ReadOnlyAdminMixin
 from casino_club.kit.errors import DomainError
+from economy.gallery import admin as _gallery_admin  # noqa: F401 (registers its admins)
 from economy.models import (
     Account,
     AccountKind,

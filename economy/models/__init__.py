@@ -1,10 +1,18 @@
 """The economy's models, one module per concern.
 
 ``ledger`` holds accounts, transactions, entries, faucet claims, adjustments
-and settings; progression, the season pass, the shop and invites add their
+and settings; progression, the season pass, the shop, invites and the gallery add their
 own modules and are re-exported here.
 """
 
+from economy.models.gallery import (
+    Collection,
+    GalleryItem,
+    GalleryUnlock,
+    Rating,
+    UnlockCondition,
+    UnlockKind,
+)
 from economy.models.invites import InviteCode, Referral
 from economy.models.ledger import (
     DEFAULT_DAILY_LADDER,
@@ -62,9 +70,12 @@ __all__ = [
     "Adjustment",
     "BonusClaim",
     "BonusKind",
+    "Collection",
     "EconomySettings",
     "Entry",
     "Event",
+    "GalleryItem",
+    "GalleryUnlock",
     "InventoryItem",
     "InviteCode",
     "ItemCategory",
@@ -80,11 +91,14 @@ __all__ = [
     "PassTierReached",
     "PlayerMission",
     "PlayerProgress",
+    "Rating",
     "Referral",
     "RewardKind",
     "Season",
     "ShopItem",
     "ShopPurchase",
+    "UnlockCondition",
+    "UnlockKind",
     "VipTier",
     "XpGrant",
     "XpSource",
