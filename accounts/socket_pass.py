@@ -50,6 +50,7 @@ from django.utils.module_loading import import_string
 
 from accounts.socket_sessions import (
     generations_current,
+    generations_current_async,
     session_check,
     session_digest,
     socket_pass_seconds,
@@ -97,6 +98,34 @@ def socket_pass_user_id(*, token: str | None, session_key: str | None) -> int | 
     if payload.get("s") != _short(digest):
         return None
     session_generation, user_generation = generations_current(digest=digest, user_id=payload["u"])
+    if session_generation is None or session_generation != payload.get("sg"):
+        return None
+    if user_generation is None or user_generation != payload.get("ug"):
+        return None
+    return payload["u"]
+
+
+NOT_CHECKED = object()  # the async check could not ask Redis: take the threaded one
+
+
+async def socket_pass_user_id_async(*, token: str | None, session_key: str | None):
+    """``socket_pass_user_id`` on the event loop; ``NOT_CHECKED`` when Redis cannot be asked so.
+
+    No thread hop: the signature is checked in memory and the generations
+    are read with the loop's own Redis client (``generations_current_async``).
+    """
+    if not session_key or not token:
+        return None
+    payload = socket_pass_read(token)
+    if payload is None:
+        return None
+    digest = session_digest(session_key)
+    if payload.get("s") != _short(digest):
+        return None
+    found = await generations_current_async(digest=digest, user_id=payload["u"])
+    if found is None:
+        return NOT_CHECKED
+    session_generation, user_generation = found
     if session_generation is None or session_generation != payload.get("sg"):
         return None
     if user_generation is None or user_generation != payload.get("ug"):

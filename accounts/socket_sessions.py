@@ -136,6 +136,57 @@ def _replace_generation(key: str) -> str:
     return generation
 
 
+# Per event loop: redis.asyncio clients belong to the loop that made them.
+_async_clients: dict[int, object] = {}
+
+
+def _async_client():
+    """The loop's asyncio client of the cache's Redis, or ``None`` (not Redis, or Redis down)."""
+    import asyncio
+
+    location = getattr(cache, "_location", None)  # ResilientRedisCache's; None for others
+    if location is None or not cache.is_available():
+        return None
+    loop = asyncio.get_running_loop()
+    client = _async_clients.get(id(loop))
+    if client is None or client._loop is not loop:
+        from redis import asyncio as redis_asyncio
+
+        options = cache._options or {}
+        client = redis_asyncio.Redis.from_url(
+            location,
+            socket_connect_timeout=options.get("socket_connect_timeout", 2),
+            socket_timeout=options.get("socket_timeout", 2),
+        )
+        client._loop = loop
+        _async_clients.clear()  # a finished loop's client is of no use any more
+        _async_clients[id(loop)] = client
+    return client
+
+
+async def generations_current_async(*, digest: str, user_id: int):
+    """``generations_current`` on the event loop, no thread; ``None`` when it cannot ask Redis.
+
+    Reads the keys the cache wrote (its key function, its serializer), so
+    the two paths agree; any error is ``None`` and the caller takes the
+    threaded path, which knows how to treat an outage.
+    """
+    from redis.exceptions import RedisError
+
+    client = _async_client()
+    if client is None:
+        return None
+    session_key, user_key = SESSION_GENERATION + digest, USER_GENERATION + str(user_id)
+    try:
+        raw = await client.mget(
+            [cache.make_and_validate_key(session_key), cache.make_and_validate_key(user_key)]
+        )
+    except (RedisError, OSError, TimeoutError):  # any doubt: the threaded path decides
+        return None
+    serializer = cache._cache._serializer  # Django's RedisSerializer: the cache's own format
+    return tuple(None if value is None else serializer.loads(value) for value in raw)
+
+
 def generations_current(*, digest: str, user_id: int) -> tuple[str | None, str | None]:
     """The session's and the user's current generations (``None`` where missing), one round trip."""
     session_key, user_key = SESSION_GENERATION + digest, USER_GENERATION + str(user_id)

@@ -127,7 +127,7 @@ _user_from_session = get_user.func
 CACHED_SESSION_PATHS = frozenset({"/ws/live/"})
 
 
-def _user_from_session_cached(scope):
+def _user_from_session_cached(scope, *, pass_checked: bool = False):
     """A socket pass's or a trusted cache entry's ``SocketUser``, else Django's check.
 
     The pass (accounts/socket_pass.py) is the page's own signed cookie, checked
@@ -137,7 +137,7 @@ def _user_from_session_cached(scope):
     from accounts.socket_sessions import SocketUser, session_user_id_cached, session_user_resolve
 
     session = scope["session"]
-    if socket_pass_enabled():
+    if socket_pass_enabled() and not pass_checked:
         token = (scope.get("cookies") or {}).get(socket_pass_cookie())
         user_id = socket_pass_user_id(token=token, session_key=session.session_key)
         if user_id is not None:
@@ -158,14 +158,35 @@ class SessionAuthMiddleware(AuthMiddleware):
     """
 
     async def resolve_scope(self, scope):
-        from accounts.socket_sessions import socket_session_cache_enabled
+        from accounts.socket_pass import (
+            NOT_CHECKED,
+            socket_pass_cookie,
+            socket_pass_enabled,
+            socket_pass_user_id_async,
+        )
+        from accounts.socket_sessions import SocketUser, socket_session_cache_enabled
 
         if scope["type"] == "websocket" and offers_bearer(scope):
             scope["user"]._wrapped = AnonymousUser()
             return
         resolve = _user_from_session
         if scope.get("path") in CACHED_SESSION_PATHS and socket_session_cache_enabled():
-            resolve = _user_from_session_cached
+            # The page's socket pass first, on the event loop: a signature and
+            # one Redis round trip, no thread (accounts/socket_pass.py).
+            pass_checked = False
+            if socket_pass_enabled():
+                token = (scope.get("cookies") or {}).get(socket_pass_cookie())
+                user_id = await socket_pass_user_id_async(
+                    token=token, session_key=scope["session"].session_key
+                )
+                if user_id is not NOT_CHECKED and user_id is not None:
+                    scope["user"]._wrapped = SocketUser(user_id)
+                    return
+                pass_checked = user_id is not NOT_CHECKED
+
+            def resolve(scope):
+                return _user_from_session_cached(scope, pass_checked=pass_checked)
+
         scope["user"]._wrapped = await in_auth_thread(resolve)(scope)
 
 

@@ -258,3 +258,26 @@ def test_no_pass_without_the_session_cache(client, player, settings):
     client.force_login(player)
 
     assert socket_pass.socket_pass_cookie() not in client.get("/").cookies
+
+
+async def test_with_redis_a_pass_is_checked_on_the_event_loop(client, player, monkeypatch):
+    """No hop to the authentication threads at all: the signature, then one Redis MGET."""
+    from django.conf import settings
+
+    if "Redis" not in settings.CACHES["default"]["BACKEND"]:
+        pytest.skip("the event-loop check needs the Redis cache")
+    threaded = []
+    real = ws_auth._user_from_session_cached
+
+    def recording(scope, **kwargs):
+        threaded.append(scope["path"])
+        return real(scope, **kwargs)
+
+    monkeypatch.setattr(ws_auth, "_user_from_session_cached", recording)
+    cookies = await sync_to_async(page_cookies)(client, player)
+
+    assert await connect(cookies) == player.pk
+    assert threaded == []
+    await sync_to_async(client.logout)()
+    assert await connect(cookies) is None
+    assert threaded == ["/ws/live/"]  # a dead pass: Django's check decides
