@@ -143,7 +143,11 @@ def age_verify(*, player: User, date_of_birth: date | None, ip_address: str | No
     player = User.objects.select_for_update().get(pk=player.pk)
     existing = AgeVerification.objects.filter(player=player).first()
     if existing is not None:
-        raise AgeVerificationRevoked() if existing.revoked_at else AgeAlreadyVerified()
+        if existing.revoked_at:
+            raise AgeVerificationRevoked(
+                _("A moderator withdrew your age verification; contact support to reset it.")
+            )
+        raise AgeAlreadyVerified(_("Your age is already verified."))
     if born != player.date_of_birth:
         raise AgeNotMatching(_("That date of birth does not match the one you signed up with."))
     return AgeVerification.objects.create(player=player, date_of_birth=born, ip_address=ip_address)
