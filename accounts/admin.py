@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_actions import ReasonForm, moderation_action
-from accounts.age.admin import AgeVerificationInline, age_verification_summary
+from accounts.age.admin import age_verification_summary
 from accounts.forms import PlayerCreationForm
 from accounts.models import (
     Action,
@@ -96,14 +96,13 @@ class UserAdmin(BaseUserAdmin):
     list_display = ["nickname", "email", "is_staff", "is_active", "created_at"]
     list_filter = ["is_staff", "is_active", "groups"]
     search_fields = ["nickname", "email"]
-    readonly_fields = ["created_at", "last_login", "age_verification"]
+    readonly_fields = ["created_at", "last_login", "age_verification_state"]
     actions = [suspend_players, reinstate_players, notify_players]
-    inlines = [AgeVerificationInline]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         (
             _("Profile"),
-            {"fields": ["nickname", "date_of_birth", "age_verification", "time_zone"]},
+            {"fields": ["nickname", "date_of_birth", "age_verification_state", "time_zone"]},
         ),
         (
             _("Access"),
@@ -114,7 +113,15 @@ class UserAdmin(BaseUserAdmin):
     moderator_fieldsets = [
         (
             _("Profile"),
-            {"fields": ["email", "nickname", "date_of_birth", "age_verification", "time_zone"]},
+            {
+                "fields": [
+                    "email",
+                    "nickname",
+                    "date_of_birth",
+                    "age_verification_state",
+                    "time_zone",
+                ]
+            },
         ),
         (_("Status"), {"fields": ["is_active"]}),
         (_("Dates"), {"fields": ["created_at", "last_login"]}),
@@ -139,7 +146,7 @@ class UserAdmin(BaseUserAdmin):
     ]
 
     @admin.display(description=_("Age verification"))
-    def age_verification(self, obj):
+    def age_verification_state(self, obj):
         return age_verification_summary(obj)
 
     def save_model(self, request, obj, form, change):

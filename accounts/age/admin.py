@@ -2,7 +2,7 @@
 changed only through the three audited actions on the user list.
 
 Moderators (``accounts.moderate_player``) see a player's state on the user
-page (a summary line and the row itself) and in the list of verifications;
+page (one read-only line) and in the list of verifications;
 they hold no model permission on ``AgeVerification``, so visibility follows
 ``can_moderate`` rather than ``view_ageverification``.
 """
@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
-from django.utils import formats
+from django.utils import formats, timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_actions import ReasonForm, moderation_action
@@ -30,38 +31,37 @@ def _may_see(request) -> bool:
     return request.user.is_superuser or can_moderate(request.user)
 
 
+def _when(moment) -> str:
+    return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+
+
 def age_verification_summary(player: User) -> str:
-    """One line for the user page: the state, and whether it opens mature content."""
+    """One line for the user page: the state, since when, and whether it opens
+    mature content (the row, with its IP address, is in the verification list)."""
     if player.pk is None:
         return "-"
     state = age_verification_status(player=player)
     if state["status"] == AgeStatus.UNVERIFIED:
-        return str(_("Not verified"))
+        return gettext("Not verified")
+    verification = AgeVerification.objects.get(player=player)
+    attested = gettext("attested %(born)s on %(date)s") % {
+        "born": formats.date_format(verification.date_of_birth),
+        "date": _when(verification.verified_at),
+    }
     if state["status"] == AgeStatus.REVOKED:
-        return str(_("Revoked on %(date)s")) % {
-            "date": formats.date_format(state["revoked_at"], "DATETIME_FORMAT")
+        return gettext("Revoked on %(date)s (%(attested)s)") % {
+            "date": _when(verification.revoked_at),
+            "attested": attested,
         }
-    verified = formats.date_format(state["verified_at"], "DATETIME_FORMAT")
     if state["mature_allowed"]:
-        return str(_("Verified on %(date)s; mature content allowed")) % {"date": verified}
-    return str(_("Verified on %(date)s; under %(age)s, so no mature content until %(from)s")) % {
-        "date": verified,
+        return gettext("Verified (%(attested)s); mature content allowed") % {"attested": attested}
+    return gettext(
+        "Verified (%(attested)s); under %(age)s, so no mature content until %(from)s"
+    ) % {
+        "attested": attested,
         "age": state["mature_min_age"],
         "from": formats.date_format(state["mature_allowed_from"]),
     }
-
-
-class AgeVerificationInline(ReadOnlyAdminMixin, admin.StackedInline):
-    model = AgeVerification
-    fields = ["date_of_birth", "verified_at", "ip_address", "revoked_at"]
-    readonly_fields = fields
-    can_delete = False
-    extra = 0
-    verbose_name = _("age verification")
-    verbose_name_plural = _("age verification")
-
-    def has_view_permission(self, request, obj=None):
-        return _may_see(request)
 
 
 @admin.register(AgeVerification)

@@ -53,6 +53,7 @@ def _described(verification: AgeVerification) -> dict:
     return {
         "date_of_birth": verification.date_of_birth.isoformat(),
         "verified_at": verification.verified_at.isoformat(),
+        "ip_address": verification.ip_address,
         "revoked_at": verification.revoked_at.isoformat() if verification.revoked_at else None,
     }
 
