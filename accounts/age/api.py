@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -14,19 +14,25 @@ from accounts.age.client_ip import client_ip
 from accounts.age.selectors import AgeStatus, age_verification_status
 from accounts.services import age_verify
 
-ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# Years 1900 to 2099, as the signup gate allows (earlier is no real date of
+# birth): in the schema too, so a well-formed date the schema allows is never
+# a 400; a later one is refused by the service as too young.
+BIRTH_DATE = r"^(19|20)[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
 
 
 class StrictDateField(serializers.DateField):
     """A calendar day written exactly ``YYYY-MM-DD`` (no "2000-1-1", no times, no numbers)."""
 
     def to_internal_value(self, data):
-        if not isinstance(data, str) or not ISO_DATE.fullmatch(data):
-            self.fail("invalid", format="YYYY-MM-DD")
+        if not isinstance(data, str) or not re.fullmatch(BIRTH_DATE, data):
+            self.fail("invalid", format="YYYY-MM-DD, from 1900")
         try:
             return date.fromisoformat(data)
         except ValueError:
-            self.fail("invalid", format="YYYY-MM-DD")
+            self.fail("invalid", format="YYYY-MM-DD, from 1900")
+
+
+extend_schema_field({"type": "string", "format": "date", "pattern": BIRTH_DATE})(StrictDateField)
 
 
 class VerifyAgeView(APIView):
@@ -58,10 +64,11 @@ class VerifyAgeView(APIView):
 
     @extend_schema(request=AttestationInputSerializer, responses={201: AgeStatusSerializer})
     def post(self, request):
-        """Attest the caller's date of birth. 400 malformed date or not the
-        signup date (``date_of_birth_mismatch``), 403 under the site's minimum
-        age (``too_young``) or revoked by a moderator (``verification_revoked``),
-        409 already verified (``already_verified``); nothing changes on an error."""
+        """Attest the caller's date of birth. 400 a malformed date (``invalid``),
+        403 under the site's minimum age or in the future (``too_young``) or
+        revoked by a moderator (``verification_revoked``), 409 not the signup
+        date (``date_of_birth_mismatch``) or already verified
+        (``already_verified``). Nothing changes on an error."""
         serializer = self.AttestationInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         age_verify(
