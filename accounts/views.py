@@ -8,7 +8,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from accounts import notifications, profile
-from accounts.age.selectors import age_verification_status
 from accounts.forms import NotificationPreferencesForm, PreferencesForm
 from casino_club.kit.errors import DomainError
 
@@ -28,11 +27,7 @@ def profile_page(request):
         messages.error(request, _("Please correct the errors below."))
     else:
         form = PreferencesForm(instance=request.user)
-    context = {
-        "form": form,
-        "profile": profile.profile_data(player=request.user),
-        "age": age_verification_status(player=request.user),
-    }
+    context = {"form": form, "profile": profile.profile_data(player=request.user)}
     return render(request, "accounts/profile.html", context)
 
 
