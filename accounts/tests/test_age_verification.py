@@ -311,6 +311,9 @@ def test_a_player_verifies_their_age_on_the_page(alice_client, player):
     html = page.content.decode()
     assert 'type="date"' in html
     assert 'autocomplete="bday"' in html
+    # The help text is the one the field's aria-describedby names.
+    assert 'aria-describedby="id_date_of_birth_helptext"' in html
+    assert 'id="id_date_of_birth_helptext"' in html
     assert 'data-status="unverified"' in html
 
     response = alice_client.post(PAGE, {"date_of_birth": ALICE_BORN, "confirm": "on"}, follow=True)
