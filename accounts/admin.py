@@ -1,12 +1,12 @@
 from django import forms
-from django.contrib import admin, messages
-from django.contrib.admin import helpers
+from django.contrib import admin
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied
-from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
+from accounts.admin_actions import ReasonForm, moderation_action
+from accounts.age.admin import age_verification_summary
 from accounts.forms import PlayerCreationForm
 from accounts.models import (
     Action,
@@ -18,7 +18,6 @@ from accounts.models import (
     User,
 )
 from accounts.moderation import (
-    REASON_MAX_LENGTH,
     can_moderate,
     is_staff_account,
     player_notify,
@@ -29,16 +28,9 @@ from accounts.moderation import (
 from accounts.notifications import broadcast_schedule
 from accounts.services import player_register
 from casino_club.kit.admin import ReadOnlyAdminMixin
-from casino_club.kit.errors import DomainError
 
-
-class ReasonForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Reason"),
-        max_length=REASON_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Required. Kept in the moderation log."),
-    )
+# The factory's name before it moved to accounts.admin_actions.
+_moderation_action = moderation_action
 
 
 class NotifyForm(ReasonForm):
@@ -48,56 +40,7 @@ class NotifyForm(ReasonForm):
     )
 
 
-def _form_action(modeladmin, request, queryset, *, form_class, title, perform):
-    """An admin action with a confirmation page that asks for a reason (and
-    whatever else ``form_class`` holds), then calls ``perform`` per player.
-
-    Staff rows are skipped and reported: only superusers manage staff, and
-    the services refuse them anyway.
-    """
-    form = form_class(request.POST if "apply" in request.POST else None)
-    if form.is_bound and form.is_valid():
-        done = 0
-        for player in queryset:
-            try:
-                perform(request.user, player, form.cleaned_data)
-            except DomainError as error:
-                modeladmin.message_user(request, f"{player}: {error.message}", messages.ERROR)
-            else:
-                done += 1
-        if done:
-            modeladmin.message_user(
-                request, _("%(title)s: %(count)d player(s).") % {"title": title, "count": done}
-            )
-        return None
-    return TemplateResponse(
-        request,
-        "admin/accounts/user/moderation_form.html",
-        {
-            **modeladmin.admin_site.each_context(request),
-            "title": title,
-            "form": form,
-            "players": queryset,
-            "action": request.POST.get("action", ""),
-            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-            "opts": modeladmin.model._meta,
-        },
-    )
-
-
-def _moderation_action(*, name: str, description, title, form_class, perform):
-    """An audited admin action that asks for its form (a reason at least) first."""
-
-    def action(modeladmin, request, queryset):
-        return _form_action(
-            modeladmin, request, queryset, form_class=form_class, title=title, perform=perform
-        )
-
-    action.__name__ = name
-    return admin.action(description=description, permissions=["moderate"])(action)
-
-
-suspend_players = _moderation_action(
+suspend_players = moderation_action(
     name="suspend_players",
     description=_("Suspend the selected players"),
     title=_("Suspend players"),
@@ -106,7 +49,7 @@ suspend_players = _moderation_action(
         actor=actor, player=player, reason=data["reason"]
     ),
 )
-reinstate_players = _moderation_action(
+reinstate_players = moderation_action(
     name="reinstate_players",
     description=_("Reinstate the selected players"),
     title=_("Reinstate players"),
@@ -115,7 +58,7 @@ reinstate_players = _moderation_action(
         actor=actor, player=player, reason=data["reason"]
     ),
 )
-notify_players = _moderation_action(
+notify_players = moderation_action(
     name="notify_players",
     description=_("Send the selected players a notification"),
     title=_("Send a notification"),
@@ -153,11 +96,14 @@ class UserAdmin(BaseUserAdmin):
     list_display = ["nickname", "email", "is_staff", "is_active", "created_at"]
     list_filter = ["is_staff", "is_active", "groups"]
     search_fields = ["nickname", "email"]
-    readonly_fields = ["created_at", "last_login"]
+    readonly_fields = ["created_at", "last_login", "age_verification_state"]
     actions = [suspend_players, reinstate_players, notify_players]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
-        (_("Profile"), {"fields": ["nickname", "date_of_birth", "time_zone"]}),
+        (
+            _("Profile"),
+            {"fields": ["nickname", "date_of_birth", "age_verification_state", "time_zone"]},
+        ),
         (
             _("Access"),
             {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
@@ -165,7 +111,18 @@ class UserAdmin(BaseUserAdmin):
         (_("Dates"), {"fields": ["created_at", "last_login"]}),
     ]
     moderator_fieldsets = [
-        (_("Profile"), {"fields": ["email", "nickname", "date_of_birth", "time_zone"]}),
+        (
+            _("Profile"),
+            {
+                "fields": [
+                    "email",
+                    "nickname",
+                    "date_of_birth",
+                    "age_verification_state",
+                    "time_zone",
+                ]
+            },
+        ),
         (_("Status"), {"fields": ["is_active"]}),
         (_("Dates"), {"fields": ["created_at", "last_login"]}),
     ]
@@ -187,6 +144,10 @@ class UserAdmin(BaseUserAdmin):
             },
         )
     ]
+
+    @admin.display(description=_("Age verification"))
+    def age_verification_state(self, obj):
+        return age_verification_summary(obj)
 
     def save_model(self, request, obj, form, change):
         if change:

@@ -115,7 +115,10 @@ def job_status_record(*, name: str, ok: bool = True, detail: dict | None = None)
 
 
 class AgeNotMatching(DomainError):
+    # 409: the attestation conflicts with the date of birth on record (a
+    # well-formed date, so not a 400 for malformed input).
     code = "date_of_birth_mismatch"
+    status = 409
     default_message = "That date of birth does not match the one you signed up with."
 
 
@@ -135,15 +138,27 @@ class AgeVerificationRevoked(DomainError):
 def age_verify(*, player: User, date_of_birth: date | None, ip_address: str | None):
     """Record a player's self-attested date of birth as their age verification.
 
-    The date must pass the signup gate and equal the signup date of birth.
-    Verifying twice is a 409 and changes nothing; a revoked verification
-    stays revoked until a moderator resets it.
+    The date must pass the signup gate (a date in the future is too young)
+    and equal the signup date of birth (409 otherwise: it conflicts with the
+    date on record). Verifying twice is a 409 and changes nothing; a revoked
+    verification stays revoked until a moderator resets it.
     """
-    born = date_of_birth_check(born=date_of_birth, today=player.local_date())
+    today = player.local_date()
+    if date_of_birth is not None and date_of_birth > today:
+        # Not born yet is younger than any minimum age (signup says "enter a
+        # real date"; here the date is well-formed, the player is refused).
+        raise TooYoung(
+            _("You must be at least %(age)s years old to join.") % {"age": settings.SITE_MIN_AGE}
+        )
+    born = date_of_birth_check(born=date_of_birth, today=today)
     player = User.objects.select_for_update().get(pk=player.pk)
     existing = AgeVerification.objects.filter(player=player).first()
     if existing is not None:
-        raise AgeVerificationRevoked() if existing.revoked_at else AgeAlreadyVerified()
+        if existing.revoked_at:
+            raise AgeVerificationRevoked(
+                _("A moderator withdrew your age verification; contact support to reset it.")
+            )
+        raise AgeAlreadyVerified(_("Your age is already verified."))
     if born != player.date_of_birth:
         raise AgeNotMatching(_("That date of birth does not match the one you signed up with."))
     return AgeVerification.objects.create(player=player, date_of_birth=born, ip_address=ip_address)

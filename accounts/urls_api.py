@@ -1,9 +1,11 @@
 from django.urls import path
 
 from accounts import api
+from accounts.age import api as age_api
 
 urlpatterns = [
     path("users/me", api.MeView.as_view(), name="api-me"),
+    path("users/me/verify-age", age_api.VerifyAgeView.as_view(), name="api-verify-age"),
     path("notifications/", api.NotificationListView.as_view(), name="api-notifications"),
     path(
         "notifications/<int:notification_id>/read",

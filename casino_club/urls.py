@@ -6,6 +6,7 @@ from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts import views as account_views
+from accounts.age import views as age_views
 from casino_club import health
 from casino_club.api import api_not_found
 
@@ -31,6 +32,7 @@ api_patterns = [
 urlpatterns = [
     path("", account_views.home, name="home"),
     path("profile/", account_views.profile_page, name="profile"),
+    path("profile/verify-age/", age_views.verify_age_page, name="verify-age"),
     path("notifications/", account_views.notifications_page, name="notifications"),
     path("welcome/reminders/", account_views.reminders_question, name="reminders-question"),
     # Before "games/": its "<slug>/" pattern would otherwise take "live-rps/".

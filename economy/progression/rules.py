@@ -79,6 +79,10 @@ TIERS: tuple[TierRule, ...] = (
 )
 TIER_ORDER = [rule.tier for rule in TIERS]
 
+# From this tier on, the site suggests two-factor authentication (a notice
+# when the player reaches it, a banner on the profile while it is off).
+TWO_FACTOR_SUGGESTED_FROM = VipTier.GOLD
+
 
 def tier_for(*, xp: int, days_played: int) -> str:
     reached = TIERS[0].tier

@@ -10,11 +10,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.action_types import ActionType
 from accounts.actions import action_record
+from accounts.middleware import has_second_factor
 from accounts.models import NotificationKind, User
 from accounts.notifications import notification_send
 from economy.models import LedgerKind, PlayerProgress, XpGrant, XpSource
@@ -128,6 +130,7 @@ def _tier_check(*, progress: PlayerProgress) -> None:
     # Tiers never go down: lifetime XP and days played only grow.
     if rules.tier_rank(reached) <= rules.tier_rank(progress.vip_tier):
         return
+    previous = progress.vip_tier
     progress.vip_tier = reached
     progress.save(update_fields=["vip_tier"])
     rule = rules.tier_rule(reached)
@@ -148,6 +151,26 @@ def _tier_check(*, progress: PlayerProgress) -> None:
         % {"multiplier": rule.daily_bonus_multiplier, "tier": rule.label},
         url="/profile/",
         data={"tier": reached},
+    )
+    _two_factor_suggest(player=progress.player, previous=previous, reached=reached)
+
+
+def _two_factor_suggest(*, player: User, previous: str, reached: str) -> None:
+    """Once, on crossing into the suggested tier: turn on two-factor authentication."""
+    threshold = rules.tier_rank(rules.TWO_FACTOR_SUGGESTED_FROM)
+    crossed = rules.tier_rank(previous) < threshold <= rules.tier_rank(reached)
+    if not crossed or has_second_factor(player):
+        return
+    notification_send(
+        player=player,
+        kind=NotificationKind.TIER_UP,
+        title=_("Protect your VIP account"),
+        body=_(
+            "Turn on two-factor authentication: an app on your phone gives a code "
+            "at each sign-in, so a stolen password alone cannot open your account."
+        ),
+        url=reverse("mfa_index"),
+        data={"tier": reached, "suggestion": "two_factor"},
     )
 
 
