@@ -101,6 +101,8 @@ def server_environment(bench_url: str, bench_redis: str) -> dict[str, str]:
             # The measured path includes the subscribers: they run in the
             # server (no worker here), so the push starts right after commit.
             "ACTIONS_DISPATCH": "inline",
+            # One player spins back to back until a win: over the play limit.
+            "THROTTLE_PLAY": "1000000/s",
         }
     )
     return env

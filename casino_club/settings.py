@@ -305,7 +305,16 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "casino_club.api.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # The client IP of anonymous requests (throttles): REMOTE_ADDR unless
+    # this many proxies in front append to X-Forwarded-For (never trusted blindly).
+    "NUM_PROXIES": CONFIG.num_proxies,
 }
+# Per-scope request limits (casino_club/kit/throttles.py, docs/safety.md):
+# "play", "claim", "shop", "unlock" per player, "anonymous" per IP and scope.
+THROTTLE_RATES = CONFIG.throttle_rates
+# Per WebSocket connection: messages per second, and the bucket's size.
+SOCKET_MESSAGE_RATE = CONFIG.socket_message_rate
+SOCKET_MESSAGE_BURST = CONFIG.socket_message_burst
 SPECTACULAR_SETTINGS = {
     "TITLE": "Casino Club API",
     "DESCRIPTION": (
