@@ -296,7 +296,8 @@ HEADLESS_FRONTEND_URLS = {
 # --- REST framework and OpenAPI --------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "allauth.headless.contrib.rest_framework.authentication.JWTTokenAuthentication",
+        # allauth's JWT, refusing inactive (suspended, deleted) accounts.
+        "accounts.authentication.ActiveJWTTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -79,7 +79,7 @@ def _missions(player: User) -> Iterable[dict]:
         PlayerMission.objects.filter(player=player),
         "id", "period", "period_start", "target", "progress", "reward_coins", "reward_xp",
         "state", "completed_at", "claimed_at", "paid_coins", "paid_xp", "created_at",
-        template=F("template__code"),
+        template_code=F("template__code"),
     )  # fmt: skip
 
 
