@@ -309,3 +309,13 @@ def test_a_player_in_a_live_match_is_refused(player, other_player, fund, player_
 
     assert response.status_code == 409
     assert snapshot(player) == before
+
+
+@pytest.mark.django_db
+def test_the_pages_are_korean(alice_client):
+    profile = alice_client.get("/profile/", HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    page = alice_client.get("/profile/delete/", HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+
+    assert "내 데이터 내려받기" in profile and "Download my data" not in profile
+    assert "계정을 영구히 삭제" in page and "Delete my account for good" not in page
+    assert "내 데이터를 내려받는" in page
