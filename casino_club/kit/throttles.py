@@ -29,10 +29,15 @@ per-IP limit rather than answered with 401 for ever.
 
 from __future__ import annotations
 
+import math
 import time
+from functools import wraps
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.core.cache import cache
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.throttling import ScopedRateThrottle
 
@@ -116,3 +121,27 @@ class ThrottledViewMixin:
         if getattr(self, "_throttles_checked", False):
             return  # already checked, before the permissions
         super().check_throttles(request)
+
+
+def throttled_page(scope: str):
+    """The same limits for a page's form view (the wallet's claims, the shop's
+    buy button), which calls the services directly rather than the API: over
+    a limit, 429 with ``Retry-After`` and a short plain-text answer."""
+
+    def decorate(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            throttle = ScopedThrottle()
+            if not throttle.allow_request(request, SimpleNamespace(throttle_scope=scope)):
+                response = HttpResponse(
+                    _("Too many requests. Wait a moment, then try again."),
+                    status=429,
+                    content_type="text/plain; charset=utf-8",
+                )
+                response["Retry-After"] = str(math.ceil(throttle.wait() or 1))
+                return response
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorate

@@ -129,6 +129,23 @@ def test_shop_buys_are_refused_over_three_a_second(real_limits, player, player_c
 
 
 @pytest.mark.django_db
+def test_page_forms_share_the_players_limit(real_limits, alice_client, player_client):
+    # The wallet page's claim button and the API count against one limit.
+    def claim_both_ways():
+        return [
+            player_client.post("/api/bonus/daily/claim"),
+            alice_client.post("/wallet/claim/daily/"),
+        ]
+
+    responses = within_one_window(lambda: claim_both_ways(), 2)
+    flat = [response for pair in responses for response in pair]
+
+    assert [r.status_code for r in flat[:3]] == [201, 302, 409]
+    assert flat[3].status_code == 429 and int(flat[3]["Retry-After"]) >= 1
+    assert "Too many requests" in flat[3].content.decode()
+
+
+@pytest.mark.django_db
 def test_anonymous_requests_are_counted_per_ip(real_limits, player, player_client, fund):
     fund(player, 1000)
     crowd = APIClient(REMOTE_ADDR="203.0.113.7")
