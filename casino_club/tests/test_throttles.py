@@ -10,19 +10,23 @@ test here puts the real defaults back (``casino_club.config.THROTTLE_DEFAULTS``)
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 
 import pytest
 from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.core.cache import cache
-from rest_framework.test import APIClient
+from rest_framework.response import Response
+from rest_framework.test import APIClient, APIRequestFactory, force_authenticate
+from rest_framework.views import APIView
 
 from casino_club import cache as resilient
 from casino_club.asgi import application
 from casino_club.config import THROTTLE_DEFAULTS, ConfigError, parse_throttles, read_config
 from casino_club.kit.rates import parse_rates
 from casino_club.kit.sockets import CLOSE_TOO_MANY_MESSAGES
+from casino_club.kit.throttles import ThrottledViewMixin
 from economy.models import ShopPurchase
 from economy.selectors import player_balance
 from games.models import GameRound
@@ -53,8 +57,9 @@ def within_one_window(send, count: int) -> list:
 
 def assert_throttled(response) -> None:
     assert response.status_code == 429, response.content
-    assert response.json()["error"]["code"] == "throttled"
-    assert set(response.json()["error"]) == {"code", "message", "fields"}
+    error = json.loads(response.content)["error"]
+    assert error["code"] == "throttled"
+    assert set(error) == {"code", "message", "fields"}
     assert 1 <= int(response["Retry-After"]) <= 3600
 
 
@@ -126,6 +131,34 @@ def test_shop_buys_are_refused_over_three_a_second(real_limits, player, player_c
     bought = sum(1 for r in sent if r.status_code == 201)
     assert ShopPurchase.objects.filter(player=player).count() == bought  # refused buys buy nothing
     assert player_balance(player=player) == 1000 - bought * 150
+
+
+@pytest.mark.django_db
+def test_the_unlock_scope_counts_posts_only(real_limits, player):
+    # What the gallery's POST /api/unlock gets by mixing in ThrottledViewMixin.
+    class UnlockView(ThrottledViewMixin, APIView):
+        throttle_scope = "unlock"
+
+        def get(self, request):
+            return Response({"items": []})
+
+        def post(self, request):
+            return Response({"unlocked": True})
+
+    view, factory = UnlockView.as_view(), APIRequestFactory()
+
+    def call(method: str = "post"):
+        request = getattr(factory, method)("/api/unlock")
+        force_authenticate(request, user=player)
+        response = view(request)
+        response.render()
+        return response
+
+    assert {call("get").status_code for _ in range(10)} == {200}
+    responses = within_one_window(call, 4)
+
+    assert [r.status_code for r in responses[:3]] == [200] * 3
+    assert_throttled(responses[3])
 
 
 @pytest.mark.django_db
