@@ -197,6 +197,10 @@ class ConfirmationRequired(DomainError):
     default_message = "Type DELETE to confirm."
 
 
+def placeholder_name(player_id: int) -> str:
+    return f"deleted:{player_id}"
+
+
 def deletion_needs_password(player: User) -> bool:
     return player.has_usable_password()
 
@@ -255,7 +259,9 @@ def account_delete(
         EmailAddress.objects.filter(user=locked).delete()
         SocialAccount.objects.filter(user=locked).delete()
         Authenticator.objects.filter(user=locked).delete()
-        placeholder = f"deleted-{locked.pk}"
+        # ":" is refused in nicknames and email addresses at signup, so no
+        # player can take the placeholder first and make this save fail.
+        placeholder = placeholder_name(locked.pk)
         ModeratorAction.objects.filter(target=locked).update(target_label=placeholder)
         locked.email = f"{placeholder}@deleted.invalid"
         locked.nickname = placeholder

@@ -174,14 +174,14 @@ def test_deletion_erases_the_player_and_keeps_the_ledger_green(
     assert response.status_code == 204
     gone = User.objects.get(pk=player.pk)
     assert (gone.email, gone.nickname) == (
-        f"deleted-{player.pk}@deleted.invalid",
-        f"deleted-{player.pk}",
+        f"deleted:{player.pk}@deleted.invalid",
+        f"deleted:{player.pk}",
     )
     assert gone.date_of_birth is None and not gone.is_active and not gone.has_usable_password()
     assert not User.objects.filter(email=old_email).exists()
     assert not AgeVerification.objects.filter(player=gone).exists()  # the IP with it
     assert not Notification.objects.filter(player=gone).exists()
-    assert ModeratorAction.objects.get(target=gone).target_label == f"deleted-{player.pk}"
+    assert ModeratorAction.objects.get(target=gone).target_label == f"deleted:{player.pk}"
     assert Action.objects.filter(player=gone, type="ACCOUNT_DELETED").count() == 1
     # The ledger: the anonymised row still holds the coins; everything reconciles.
     assert Account.objects.get(player=gone).balance == balance
@@ -319,3 +319,16 @@ def test_the_pages_are_korean(alice_client):
     assert "내 데이터 내려받기" in profile and "Download my data" not in profile
     assert "계정을 영구히 삭제" in page and "Delete my account for good" not in page
     assert "내 데이터를 내려받는" in page
+
+
+def test_no_player_can_take_a_placeholder_first():
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+
+    from accounts.models import nickname_validator
+    from accounts.privacy import placeholder_name
+
+    with pytest.raises(ValidationError):
+        nickname_validator(placeholder_name(42))
+    with pytest.raises(ValidationError):
+        validate_email(f"{placeholder_name(42)}@deleted.invalid")
