@@ -46,6 +46,7 @@ from django.utils.translation import gettext as _
 
 from accounts.action_types import ActionType
 from accounts.actions import action_record
+from accounts.live import ACCOUNT_CLOSED, push_to_player
 from accounts.models import (
     Action,
     AgeVerification,
@@ -273,5 +274,7 @@ def account_delete(
         locked.set_unusable_password()
         locked.save()
         action_record(player=locked, type=ActionType.ACCOUNT_DELETED)
-        # A cached socket session would let an open page reconnect for a minute.
+        # A cached socket session would let an open page reconnect for a
+        # minute; open live sockets are told, after commit, and close.
         socket_sessions_forget_player(player_id=locked.pk)
+        push_to_player(locked.pk, {"type": ACCOUNT_CLOSED})

@@ -332,3 +332,24 @@ def test_no_player_can_take_a_placeholder_first():
         nickname_validator(placeholder_name(42))
     with pytest.raises(ValidationError):
         validate_email(f"{placeholder_name(42)}@deleted.invalid")
+
+
+@pytest.mark.usefixtures("fresh_channel_layer")
+@pytest.mark.django_db(transaction=True)
+async def test_open_live_sockets_are_closed(client, player):
+    from asgiref.sync import sync_to_async
+    from channels.testing import WebsocketCommunicator
+
+    from accounts.privacy import account_delete
+    from casino_club.asgi import application
+    from tests.support.clients import session_headers
+
+    headers = await sync_to_async(session_headers)(client, player)
+    socket = WebsocketCommunicator(application, "/ws/live/", headers=headers)
+    connected, _ = await socket.connect()
+    assert connected and (await socket.receive_json_from())["type"] == "hello"
+
+    await sync_to_async(account_delete)(player=player, password=PASSWORD)
+
+    assert (await socket.receive_json_from(timeout=5))["type"] == "account_closed"
+    assert (await socket.receive_output(timeout=5)) == {"type": "websocket.close", "code": 4401}
