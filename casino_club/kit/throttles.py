@@ -43,9 +43,10 @@ from rest_framework.throttling import ScopedRateThrottle
 
 from casino_club.kit.rates import parse_rates
 
+# The scopes are the keys of casino_club.config.THROTTLE_DEFAULTS ("play",
+# "claim", "shop", "unlock": the gallery's POST /api/unlock); this one is the
+# per-IP limit of anonymous requests.
 ANONYMOUS = "anonymous"
-# The scopes the site throttles; "unlock" is the gallery's POST /api/unlock.
-SCOPES = ("play", "claim", "shop", "unlock")
 
 
 def _hit(key: str, seconds: int) -> int:
