@@ -87,6 +87,20 @@ def _relaxed_signup_limit(request):
     }
 
 
+@pytest.fixture(autouse=True)
+def _relaxed_throttles(request):
+    if not settings.configured:
+        return
+    from tests.support.servers import RELAXED_RATE
+
+    django_settings = request.getfixturevalue("settings")
+    # Tests play, claim and send socket messages faster than a person; the
+    # real limits are set by the tests that check them (test_throttles.py).
+    django_settings.THROTTLE_RATES = dict.fromkeys(settings.THROTTLE_RATES, RELAXED_RATE)
+    django_settings.SOCKET_MESSAGE_RATE = 1000
+    django_settings.SOCKET_MESSAGE_BURST = 1000
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _no_push_relay_drain():
     """The test process's communicators share its own channel layer: no drain

@@ -25,6 +25,7 @@ from typing import Any
 class ActionType(StrEnum):
     PLAYER_JOINED = "PLAYER_JOINED"
     LOGGED_IN = "LOGGED_IN"
+    ACCOUNT_DELETED = "ACCOUNT_DELETED"
     DAILY_BONUS_CLAIMED = "DAILY_BONUS_CLAIMED"
     REFILL_CLAIMED = "REFILL_CLAIMED"
     XP_GAINED = "XP_GAINED"
@@ -105,6 +106,11 @@ CATALOGUE: dict[str, ActionSpec] = {
         ActionSpec(
             ActionType.LOGGED_IN,
             recorded_by="accounts.services.player_logged_in",
+            value="0",
+        ),
+        ActionSpec(
+            ActionType.ACCOUNT_DELETED,
+            recorded_by="accounts.privacy.account_delete",
             value="0",
         ),
         ActionSpec(

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from accounts.live import SITE_GROUP, player_group, topic_allowed
+from accounts.live import ACCOUNT_CLOSED, SITE_GROUP, player_group, topic_allowed
 from casino_club.kit.sockets import (
     CHANNEL_LAYER_ERRORS,
+    CLOSE_UNAUTHENTICATED,
     JsonSocketConsumer,
     accepted_subprotocol,
     close_try_again_later,
@@ -79,3 +80,7 @@ class LiveConsumer(JsonSocketConsumer):
 
     async def live_event(self, message: dict) -> None:
         await self.send_json(message["event"])
+        if message["event"].get("type") == ACCOUNT_CLOSED:
+            # The player deleted their account (accounts/privacy.py): every
+            # open page is signed out; 4401 tells it not to reconnect.
+            await self.close(code=CLOSE_UNAUTHENTICATED)

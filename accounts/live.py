@@ -35,6 +35,11 @@ logger = logging.getLogger(__name__)
 SITE_GROUP = "site"
 
 
+# Pushed to a player's own group when they delete their account: the live
+# socket closes with 4401 after relaying it.
+ACCOUNT_CLOSED = "account_closed"
+
+
 def player_group(player_id: int) -> str:
     return f"player.{player_id}"
 

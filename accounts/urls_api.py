@@ -1,11 +1,13 @@
 from django.urls import path
 
-from accounts import api
+from accounts import api, privacy_views
 from accounts.age import api as age_api
 
 urlpatterns = [
     path("users/me", api.MeView.as_view(), name="api-me"),
     path("users/me/verify-age", age_api.VerifyAgeView.as_view(), name="api-verify-age"),
+    path("users/me/export", privacy_views.ExportView.as_view(), name="api-me-export"),
+    path("users/me/delete", privacy_views.DeleteView.as_view(), name="api-me-delete"),
     path("notifications/", api.NotificationListView.as_view(), name="api-notifications"),
     path(
         "notifications/<int:notification_id>/read",

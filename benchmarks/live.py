@@ -110,6 +110,8 @@ def server_environment(bench_url: str, bench_redis: str) -> dict[str, str]:
             # An ASGI server runs every request in a thread of its own: without a
             # pool each page load would keep a connection (docs/operations.md).
             "DATABASE_POOL": "true",
+            # One player spins back to back until a win: over the play limit.
+            "THROTTLE_PLAY": "1000000/s",
         }
     )
     return env

@@ -120,6 +120,26 @@ class ResilientRedisCache(RedisCache):
     def clear(self) -> bool:
         return self._call(super().clear, _false)
 
+    def count(self, key, timeout: int, version=None) -> int | None:
+        """Add one to the counter ``key`` and return it, in one round trip.
+
+        ``INCR`` creates a missing key at 1 and ``EXPIRE ... NX`` gives it its
+        time to live only then, so a counter can never outlive ``timeout``
+        (Django's ``incr`` checks for the key first and cannot give it one).
+        ``None`` while Redis is unavailable. Used by the request throttles
+        (casino_club/kit/throttles.py).
+        """
+        key = self.make_and_validate_key(key, version=version)
+
+        def action() -> int:
+            pipeline = self._cache.get_client(key, write=True).pipeline()
+            pipeline.incr(key)
+            pipeline.expire(key, timeout, nx=True)
+            return pipeline.execute()[0]
+
+        action.__name__ = "count"
+        return self._call(action, _none)
+
 
 def _true() -> bool:
     return True

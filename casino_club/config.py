@@ -18,6 +18,8 @@ from urllib.parse import urlparse
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from casino_club.kit.rates import parse_rates
+
 TRUE_WORDS = {"1", "true", "yes", "on"}
 FALSE_WORDS = {"0", "false", "no", "off", ""}
 
@@ -45,6 +47,10 @@ class Config:
     jwt_private_key: str
     csrf_trusted_origins: list[str] = field(default_factory=list)
     database_pool: bool = False
+    throttle_rates: dict[str, str] = field(default_factory=dict)
+    socket_message_rate: int = 10
+    socket_message_burst: int = 20
+    num_proxies: int = 0
 
 
 def parse_bool(env: Mapping[str, str], name: str, default: bool) -> bool:
@@ -144,6 +150,32 @@ def parse_time_zone(env: Mapping[str, str]) -> str:
     return name
 
 
+# Request throttles (casino_club/kit/throttles.py, docs/safety.md "Throttles"):
+# per player for each scope, per client IP for anonymous requests. Generous:
+# a player pressing spin as fast as the page allows stays under "play".
+THROTTLE_DEFAULTS = {
+    "play": "5/s,3000/h",
+    "claim": "3/s,300/h",
+    "shop": "3/s,300/h",
+    "unlock": "3/s,300/h",
+    "anonymous": "10/s,1000/h",
+}
+
+
+def parse_throttles(env: Mapping[str, str]) -> dict[str, str]:
+    """``THROTTLE_PLAY`` and friends: rate lists such as ``5/s,3000/h``, or ``off``."""
+    rates = {}
+    for scope, default in THROTTLE_DEFAULTS.items():
+        name = f"THROTTLE_{scope.upper()}"
+        raw = (env.get(name) or "").strip() or default
+        try:
+            parse_rates(raw)
+        except ValueError as error:
+            raise ConfigError(name, str(error)) from None
+        rates[scope] = raw
+    return rates
+
+
 def read_or_create(path: Path, make: callable) -> str:
     """Return the secret stored at ``path``, generating it on first use."""
     if path.exists():
@@ -219,4 +251,8 @@ def read_config(env: Mapping[str, str], var_dir: Path) -> Config:
         jwt_private_key=jwt_key,
         csrf_trusted_origins=parse_list(env, "CSRF_TRUSTED_ORIGINS", []),
         database_pool=database_pool,
+        throttle_rates=parse_throttles(env),
+        socket_message_rate=parse_int(env, "SOCKET_MESSAGE_RATE", 10, 1, 10_000),
+        socket_message_burst=parse_int(env, "SOCKET_MESSAGE_BURST", 20, 1, 100_000),
+        num_proxies=parse_int(env, "NUM_PROXIES", 0, 0, 10),
     )

@@ -314,7 +314,8 @@ HEADLESS_FRONTEND_URLS = {
 # --- REST framework and OpenAPI --------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "allauth.headless.contrib.rest_framework.authentication.JWTTokenAuthentication",
+        # allauth's JWT, refusing inactive (suspended, deleted) accounts.
+        "accounts.authentication.ActiveJWTTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -323,7 +324,16 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "casino_club.api.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # The client IP of anonymous requests (throttles): REMOTE_ADDR unless
+    # this many proxies in front append to X-Forwarded-For (never trusted blindly).
+    "NUM_PROXIES": CONFIG.num_proxies,
 }
+# Per-scope request limits (casino_club/kit/throttles.py, docs/safety.md):
+# "play", "claim", "shop", "unlock" per player, "anonymous" per IP and scope.
+THROTTLE_RATES = CONFIG.throttle_rates
+# Per WebSocket connection: messages per second, and the bucket's size.
+SOCKET_MESSAGE_RATE = CONFIG.socket_message_rate
+SOCKET_MESSAGE_BURST = CONFIG.socket_message_burst
 SPECTACULAR_SETTINGS = {
     "TITLE": "Casino Club API",
     "DESCRIPTION": (

@@ -16,6 +16,7 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from casino_club.kit.throttles import ThrottledViewMixin
 from economy import faucets, selectors, services
 from economy.errors import UnknownKind
 from economy.models import REWARD_KINDS, LedgerKind
@@ -261,8 +262,10 @@ CLAIM_SCHEMA = {
 }
 
 
-class ClaimView(APIView):
+class ClaimView(ThrottledViewMixin, APIView):
     """A faucet claim with an optional Idempotency-Key; subclasses name the service."""
+
+    throttle_scope = "claim"
 
     claim: Callable[..., faucets.ClaimResult]
 

@@ -10,7 +10,7 @@ class EconomyConfig(AppConfig):
 
         # Action subscribers, and profile contributors (accounts/profile.py)
         # whose import order is the order of the profile's fields.
-        from economy import profile, subscribers  # noqa: F401
+        from economy import privacy, profile, subscribers  # noqa: F401
         from economy.invites import profile as _invites_profile  # noqa: F401
         from economy.invites import subscribers as _invites  # noqa: F401
         from economy.progression import profile as _progression_profile  # noqa: F401

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from casino_club.kit.errors import DomainError
+from casino_club.kit.throttles import throttled_page
 from economy import faucets, selectors
 from economy.forms import LedgerFilterForm
 
@@ -57,6 +58,7 @@ def _claim(request, claim, success: str):
 
 @login_required
 @require_POST
+@throttled_page("claim")
 def daily_claim(request):
     return _claim(
         request,
@@ -67,6 +69,7 @@ def daily_claim(request):
 
 @login_required
 @require_POST
+@throttled_page("claim")
 def refill_claim(request):
     return _claim(
         request,

@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from casino_club.kit.api_fields import StrictRegexField
+from casino_club.kit.throttles import ThrottledViewMixin
 from games import selectors, services
 from games.feedback import LOSS, PUSH, SMALL_RETURN, WIN
 from games.models import GameRound, SeedPair
@@ -128,7 +129,9 @@ nonce, rounds). With an `Idempotency-Key` header a retry returns the first
 round unchanged."""
 
 
-class RoundPlayView(APIView):
+class RoundPlayView(ThrottledViewMixin, APIView):
+    throttle_scope = "play"
+
     @extend_schema_serializer(component_name="RoundPlayResult")
     class OutputSerializer(serializers.Serializer):
         round = RoundBriefSerializer()

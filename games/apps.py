@@ -8,6 +8,7 @@ class GamesConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts.live import register_topic_validator
+        from games import privacy as _privacy  # noqa: F401 (export and deletion, accounts/privacy.py)
         from games import registry
         from games import tasks as _tasks  # noqa: F401 (registers the tasks services send by name)
         from games.leaderboards import subscribers  # noqa: F401 (registers action subscribers)

@@ -36,6 +36,7 @@ ERROR_STATUSES = {
 
 class JWTTokenScheme(OpenApiAuthenticationExtension):
     target_class = "allauth.headless.contrib.rest_framework.authentication.JWTTokenAuthentication"
+    match_subclasses = True  # accounts.authentication.ActiveJWTTokenAuthentication
     name = "bearerAuth"
 
     def get_security_definition(self, auto_schema):

@@ -3,8 +3,9 @@ codes, behaviour while the channel layer (Redis) is unreachable, and the
 JSON message preamble (size, JSON object, string ``type``).
 
 Close codes (docs/live.md): 4401 not signed in or the token is invalid (do
-not retry with the same credentials); 4503 the channel layer (Redis) cannot
-be reached — reconnect with backoff. 4503 rather than RFC 6455's 1013 "Try
+not retry with the same credentials); 4429 too many messages, sent on after
+being told to slow down (docs/safety.md, "Throttles"); 4503 the channel layer
+(Redis) cannot be reached — reconnect with backoff. 4503 rather than RFC 6455's 1013 "Try
 Again Later" because daphne's websocket engine (autobahn) refuses to send any
 close code other than 1000 and 3000–4999.
 """
@@ -13,9 +14,11 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 
 from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -26,6 +29,7 @@ APP_SUBPROTOCOL = "casino.v1"
 MAX_MESSAGE_BYTES = 4096
 
 CLOSE_UNAUTHENTICATED = 4401
+CLOSE_TOO_MANY_MESSAGES = 4429
 CLOSE_TRY_AGAIN_LATER = 4503
 # What channels_redis raises when Redis is down or unreachable: redis-py's
 # errors, and bare timeouts/refusals from the socket underneath.
@@ -106,6 +110,14 @@ class JsonSocketConsumer(ChannelLayerOutageMixin, AsyncWebsocketConsumer):
     ``receive`` refuses binary frames, text over ``MAX_MESSAGE_BYTES`` (UTF-8),
     invalid JSON and anything but an object with a string ``type``, each with
     an ``error`` message, and hands the rest to :meth:`receive_message`.
+
+    Every connection has a token bucket: ``SOCKET_MESSAGE_BURST`` tokens,
+    refilled at ``SOCKET_MESSAGE_RATE`` per second, one per message of any
+    kind. A message without a token is dropped with an ``error`` frame of
+    code ``throttled`` (and ``retry_after`` in seconds); a client that sends
+    on regardless — ``SOCKET_MESSAGE_BURST`` dropped messages in a row — is
+    closed with 4429. The bucket lives in the connection (no cache, no I/O):
+    it limits what one socket costs its process, not a player's sockets.
     """
 
     async def dispatch(self, message) -> None:
@@ -126,7 +138,41 @@ class JsonSocketConsumer(ChannelLayerOutageMixin, AsyncWebsocketConsumer):
             raise ValueError(f"No handler for message type {message['type']}")
         await handler(message)
 
+    _tokens: float | None = None
+    _refilled_at = 0.0
+    _dropped_in_a_row = 0
+
+    def _take_token(self) -> bool:
+        rate, burst = settings.SOCKET_MESSAGE_RATE, settings.SOCKET_MESSAGE_BURST
+        now = time.monotonic()
+        if self._tokens is None:
+            self._tokens = float(burst)
+        else:
+            self._tokens = min(float(burst), self._tokens + (now - self._refilled_at) * rate)
+        self._refilled_at = now
+        if self._tokens >= 1:
+            self._tokens -= 1
+            self._dropped_in_a_row = 0
+            return True
+        self._dropped_in_a_row += 1
+        return False
+
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        if not self._take_token():
+            if self._dropped_in_a_row == settings.SOCKET_MESSAGE_BURST:
+                await self.close(code=CLOSE_TOO_MANY_MESSAGES)
+            if self._dropped_in_a_row >= settings.SOCKET_MESSAGE_BURST:
+                return  # closing: what was already in flight is ignored
+            wait = (1 - self._tokens) / settings.SOCKET_MESSAGE_RATE
+            await self.send_json(
+                {
+                    "type": "error",
+                    "code": "throttled",
+                    "message": "Too many messages; slow down.",
+                    "retry_after": round(wait, 3),
+                }
+            )
+            return
         if (
             bytes_data is not None
             or text_data is None

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from casino_club.wsgi import application
 
@@ -19,6 +20,12 @@ HYPOTHESIS = settings(
     suppress_health_check=list(HealthCheck),
     derandomize=True,
 )
+
+
+# Operations where a body valid by the schema is refused by design: the
+# account's own password (or TOTP code) must be in it, so a generated one is
+# answered 400 wrong_password (docs/safety.md, "Data export and deletion").
+PROOF_OF_IDENTITY = {("POST", "/api/users/me/delete")}
 
 
 @pytest.fixture
@@ -75,4 +82,6 @@ def test_api_anonymous(case, keep_connection):
 def test_api_signed_in(case, bearer, keep_connection):
     # keep_connection comes after bearer: the Django test client used to log
     # in reconnects the handlers it disconnected.
-    case.call_and_validate(headers=bearer)
+    needs_proof = (case.method.upper(), case.path) in PROOF_OF_IDENTITY
+    excluded = [positive_data_acceptance] if needs_proof else []
+    case.call_and_validate(headers=bearer, excluded_checks=excluded)

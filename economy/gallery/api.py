@@ -8,6 +8,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from casino_club.kit.throttles import ThrottledViewMixin
 from casino_club.kit.validation import is_whole_number
 from economy.api import IDEMPOTENCY_HEADER, ErrorSerializer
 from economy.gallery import selectors, services
@@ -67,8 +68,10 @@ class ItemStateSerializer(serializers.Serializer):
         return media_url(state.item.pk, state.stage, thumb=True) if state.stage else None
 
 
-class UnlockView(APIView):
+class UnlockView(ThrottledViewMixin, APIView):
     """The caller's gallery, and unlocking the next stage of one item."""
+
+    throttle_scope = "unlock"
 
     @extend_schema_serializer(component_name="GalleryItemList")
     class OutputSerializer(serializers.Serializer):

@@ -7,6 +7,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from casino_club.kit.throttles import ThrottledViewMixin
 from economy.api import ErrorSerializer
 from economy.invites import selectors, services
 
@@ -35,8 +36,10 @@ class InviteView(APIView):
         return Response(self.OutputSerializer(data).data)
 
 
-class InviteRedeemView(APIView):
+class InviteRedeemView(ThrottledViewMixin, APIView):
     """Use a friend's invite code (new players, within 7 days of joining, once)."""
+
+    throttle_scope = "claim"
 
     @extend_schema_serializer(component_name="InviteRedeemInput")
     class InputSerializer(serializers.Serializer):

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from casino_club.kit.errors import NotFound
+from casino_club.kit.throttles import ThrottledViewMixin
 from economy.progression import selectors
 from economy.progression.services.missions import mission_claim, missions_current
 
@@ -64,8 +65,10 @@ class MissionListView(APIView):
         return Response(self.MissionListOutputSerializer({"missions": missions}).data)
 
 
-class MissionClaimView(APIView):
+class MissionClaimView(ThrottledViewMixin, APIView):
     """Claim a completed mission's reward (coins through the ledger, and XP), once."""
+
+    throttle_scope = "claim"
 
     @extend_schema_serializer(component_name="MissionClaimResult")
     class MissionClaimOutputSerializer(serializers.Serializer):

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from casino_club.kit.errors import DomainError, NotFound
+from casino_club.kit.throttles import throttled_page
 from economy.progression import selectors
 from economy.progression.services import missions as mission_services
 
@@ -44,6 +45,7 @@ def error_text(error: DomainError) -> str:
 
 @login_required
 @require_POST
+@throttled_page("claim")
 def mission_claim(request, mission_id: int):
     try:
         if mission_id > 2**31 - 1:

@@ -7,6 +7,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from casino_club.kit.throttles import ThrottledViewMixin
 from economy.api import ErrorSerializer
 from economy.season_pass import selectors, services
 from economy.shop.api import ShopItemSerializer
@@ -62,8 +63,10 @@ class PassStatusView(APIView):
         return Response(self.OutputSerializer(state).data)
 
 
-class PassClaimView(APIView):
+class PassClaimView(ThrottledViewMixin, APIView):
     """Claim a reached tier's reward, once."""
+
+    throttle_scope = "claim"
 
     @extend_schema_serializer(component_name="PassClaimInput")
     class InputSerializer(serializers.Serializer):

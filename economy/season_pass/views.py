@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from casino_club.kit.errors import DomainError
+from casino_club.kit.throttles import throttled_page
 from economy.season_pass import selectors, services
 
 
@@ -21,6 +22,7 @@ def pass_page(request):
 
 @login_required
 @require_POST
+@throttled_page("claim")
 def claim(request):
     try:
         tier = int(request.POST.get("tier", ""))

@@ -7,6 +7,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from casino_club.kit.throttles import ThrottledViewMixin
 from economy.api import IDEMPOTENCY_HEADER, ErrorSerializer
 from economy.services import idempotency_key_check
 from economy.shop import selectors, services
@@ -68,8 +69,10 @@ class ShopItemsView(APIView):
         return Response(self.OutputSerializer({"items": offers}).data)
 
 
-class ShopBuyView(APIView):
+class ShopBuyView(ThrottledViewMixin, APIView):
     """Buy an item with coins; the price comes from the server, never the request."""
+
+    throttle_scope = "shop"
 
     @extend_schema_serializer(component_name="ShopBuyInput")
     class InputSerializer(serializers.Serializer):

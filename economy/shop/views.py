@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from casino_club.kit.errors import DomainError
+from casino_club.kit.throttles import throttled_page
 from economy.selectors import player_balance
 from economy.shop import selectors, services
 
@@ -30,6 +31,7 @@ def shop_page(request):
 
 @login_required
 @require_POST
+@throttled_page("shop")
 def buy(request):
     try:
         quantity = int(request.POST.get("quantity", "1"))

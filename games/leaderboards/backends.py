@@ -285,6 +285,34 @@ def mirror(rows: list[Stored]) -> None:
             redis_failed(error)
 
 
+def player_remove(player_id: int, slots: Iterable[tuple[str, str, str]]) -> None:
+    """Take a player out of Redis's boards (account deletion; never raises).
+
+    Their database rows are already gone. With Redis unreachable the member
+    stays in Redis until a daily or weekly key expires or
+    ``rebuild_leaderboards`` runs (logged).
+    """
+    slots = list(slots)
+    if not settings.REDIS_URL or not slots:
+        return
+    backend = redis_backend()
+    try:
+        if backend is None:
+            raise RedisUnavailable("skipped after a recent failure")
+        pipe = backend.client.pipeline(transaction=False)
+        for board, period, period_key in slots:
+            key = backend.key(board, period, period_key)
+            pipe.zrem(key, _member(player_id))
+            pipe.hdel(f"{key}:v", _member(player_id))
+        pipe.execute()
+    except Exception as error:
+        logger.warning(
+            "leaderboards: player %s stays in Redis until a rebuild: %s", player_id, error
+        )
+        if backend is not None:
+            redis_failed(error)
+
+
 def read(method: str, *args):
     """Call ``method`` on Redis when it is configured and answers, else on the database."""
     backend = redis_backend()

@@ -22,6 +22,8 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connection
 
+from casino_club.config import THROTTLE_DEFAULTS
+
 ROOT = Path(settings.BASE_DIR)
 
 
@@ -84,6 +86,10 @@ class PrivateRedis:
         self.process = None
 
 
+# The limits tests run under (real ones are set per test that checks them).
+RELAXED_RATE = "1000/s"
+
+
 class Daphne:
     """``daphne casino_club.asgi:application`` in a subprocess on a free port."""
 
@@ -107,6 +113,11 @@ class Daphne:
             # No Celery worker runs beside these servers: subscribers (and so
             # leaderboard pushes) run in the server that committed the round.
             "ACTIONS_DISPATCH": "inline",
+            # Tests play and claim faster than a person; conftest relaxes the
+            # in-process limits the same way (_relaxed_throttles).
+            **{f"THROTTLE_{scope.upper()}": RELAXED_RATE for scope in THROTTLE_DEFAULTS},
+            "SOCKET_MESSAGE_RATE": "1000",
+            "SOCKET_MESSAGE_BURST": "1000",
         }
         self.env.pop("REDIS_URL", None)
         if redis_url:
