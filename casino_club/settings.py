@@ -331,6 +331,8 @@ REST_FRAMEWORK = {
 # Per-scope request limits (casino_club/kit/throttles.py, docs/safety.md):
 # "play", "claim", "shop", "unlock" per player, "anonymous" per IP and scope.
 THROTTLE_RATES = CONFIG.throttle_rates
+# How long a window's counter outlives its window (clock skew between processes).
+THROTTLE_COUNTER_GRACE_SECONDS = 1
 # Per WebSocket connection: messages per second, and the bucket's size.
 SOCKET_MESSAGE_RATE = CONFIG.socket_message_rate
 SOCKET_MESSAGE_BURST = CONFIG.socket_message_burst

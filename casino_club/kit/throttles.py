@@ -50,7 +50,12 @@ ANONYMOUS = "anonymous"
 
 
 def _hit(key: str, seconds: int) -> int:
-    """Count one request in the window ``key``; 0 when the cache cannot count."""
+    """Count one request in the window ``key`` (kept ``seconds``); 0 when the cache cannot count.
+
+    A window's counter lives a little past its window
+    (``THROTTLE_COUNTER_GRACE_SECONDS``, default 1): its name already ends it,
+    and processes whose clocks lag slightly still find it.
+    """
     count = getattr(cache, "count", None)
     if count is not None:
         return count(key, seconds) or 0
@@ -93,7 +98,7 @@ class ScopedThrottle(ScopedRateThrottle):
         for limit, seconds in parse_rates(rates):
             window = int(now // seconds)
             key = f"throttle:{self.scope}:{who}:{seconds}:{window}"
-            if _hit(key, seconds) > limit:
+            if _hit(key, seconds + settings.THROTTLE_COUNTER_GRACE_SECONDS) > limit:
                 waits.append((window + 1) * seconds - now)
         self.wait_seconds = max(waits) if waits else None
         return not waits
