@@ -9,6 +9,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from accounts import responsible
 from accounts.live import push_to_group
 from economy import services as economy
 from economy.errors import InsufficientCoins
@@ -51,6 +52,8 @@ def match_find(*, player, stake: object, now: datetime | None = None) -> FindRes
     player_overdue_settle(player=player, now=now)
     if LiveSeat.objects.filter(player=player).exists():
         raise AlreadyInMatch()
+    # Fast refusal before queueing; play_round below is the locked check.
+    responsible.play_check(player=player, at=now)
     if player_balance(player=player) < stake:
         # Fast refusal; the escrow hold below is what actually guarantees it.
         raise InsufficientCoins(f"Not enough coins for a stake of {stake}.")
@@ -71,6 +74,7 @@ def match_find(*, player, stake: object, now: datetime | None = None) -> FindRes
                 break
             try:
                 with transaction.atomic():
+                    responsible.play_round(player=candidate.player_one, stake=stake, at=now)
                     economy.escrow_hold(
                         player=candidate.player_one,
                         amount=stake,
@@ -80,8 +84,13 @@ def match_find(*, player, stake: object, now: datetime | None = None) -> FindRes
             except InsufficientCoins:
                 waiting_close(match=candidate, now=now, reason="insufficient_coins")
                 continue
-            # Raises InsufficientCoins if the finder is short: the whole
-            # transaction (the opponent's hold too) rolls back.
+            except responsible.PlayBlocked:
+                # A cool-off or a limit began while they waited: they leave the queue.
+                waiting_close(match=candidate, now=now, reason="unavailable")
+                continue
+            # Raises PlayBlocked or InsufficientCoins if the finder may not
+            # wager: the whole transaction (the opponent's hold too) rolls back.
+            responsible.play_round(player=player, stake=stake, at=now)
             economy.escrow_hold(
                 player=player,
                 amount=stake,
@@ -175,6 +184,12 @@ def match_rematch(*, player, match_id: object, now: datetime | None = None) -> L
         for pk in sorted(rematch.player_ids()):
             seat_take(player_id=pk, match=rematch)
         for user in (rematch.player_one, rematch.player_two):
+            try:
+                responsible.play_round(player=user, stake=rematch.stake, at=now)
+            except responsible.PlayBlocked:
+                if user.pk == player.pk:
+                    raise
+                raise RematchUnavailable("Your opponent cannot play a rematch now.") from None
             try:
                 economy.escrow_hold(
                     player=user,

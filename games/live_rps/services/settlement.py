@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from accounts import responsible
 from accounts.action_types import ActionType
 from accounts.actions import action_record
 from accounts.live import push_to_group
@@ -113,6 +114,7 @@ def _refund_stakes(match: LiveMatch) -> None:
             reference=match.reference,
             idempotency_key=f"{match.reference}:refund",
         )
+        responsible.play_payout(player=user, payout=match.stake)
 
 
 def _user(match: LiveMatch, side: str):
@@ -133,6 +135,7 @@ def _pay_out(*, match: LiveMatch, per_side: dict[str, str]) -> dict[str, int]:
         idempotency_key=f"{match.reference}:payout",
     )
     payouts[winner] = 2 * match.stake
+    responsible.play_payout(player=_user(match, winner), payout=2 * match.stake)
     return payouts
 
 
