@@ -21,6 +21,7 @@ from django.db import connection, transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.responsible_models import ExclusionKind, PlayDay, PlaySettings
 from casino_club.kit.errors import Conflict, DomainError
@@ -45,27 +46,36 @@ SELF_EXCLUSION_DURATIONS = {
 
 
 class PlayBlocked(DomainError):
+    """Play is stopped now; the message is translated when raised (the active language)."""
+
     status = 403
+
+    def __init__(self, message: str | None = None, **kwargs) -> None:
+        super().__init__(str(message or self.default_message), **kwargs)
 
 
 class CoolingOff(PlayBlocked):
     code = "cool_off"
-    default_message = "You are taking a break from play (cool-off)."
+    default_message = gettext_lazy("You are taking a break from play (cool-off).")
 
 
 class SelfExcluded(PlayBlocked):
     code = "self_excluded"
-    default_message = "You have excluded yourself from play."
+    default_message = gettext_lazy("You have excluded yourself from play.")
 
 
 class DailyWagerLimit(PlayBlocked):
     code = "daily_wager_limit"
-    default_message = "You have reached your daily limit on coins wagered. Play again tomorrow."
+    default_message = gettext_lazy(
+        "You have reached your daily limit on coins wagered. Play again tomorrow."
+    )
 
 
 class DailyTimeLimit(PlayBlocked):
     code = "daily_time_limit"
-    default_message = "You have reached your daily limit on time played. Play again tomorrow."
+    default_message = gettext_lazy(
+        "You have reached your daily limit on time played. Play again tomorrow."
+    )
 
 
 class InvalidLimits(DomainError):

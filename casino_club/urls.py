@@ -5,6 +5,7 @@ from django.urls import include, path, re_path
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from accounts import responsible_views
 from accounts import views as account_views
 from casino_club import health
 from casino_club.api import api_not_found
@@ -31,6 +32,12 @@ urlpatterns = [
     path("", account_views.home, name="home"),
     path("profile/", account_views.profile_page, name="profile"),
     path("notifications/", account_views.notifications_page, name="notifications"),
+    path(
+        "profile/responsible-play/",
+        responsible_views.responsible_play_page,
+        name="responsible-play",
+    ),
+    path("profile/activity/", responsible_views.activity_page, name="activity"),
     path("welcome/reminders/", account_views.reminders_question, name="reminders-question"),
     # Before "games/": its "<slug>/" pattern would otherwise take "live-rps/".
     path("games/live-rps/", include("games.live_rps.urls")),
