@@ -218,11 +218,18 @@ def play_payout(*, player, payout: int, at: datetime | None = None) -> None:
         row.save(update_fields=["session_net"])
 
 
-def play_check(*, player, at: datetime | None = None) -> None:
-    """Raise the ``PlayBlocked`` that would stop a wager now, without a lock (pages, sockets)."""
+def play_check(*, player, stake: int = 0, at: datetime | None = None) -> None:
+    """Raise the ``PlayBlocked`` that would stop a wager of ``stake`` now, without a lock.
+
+    A fast refusal (queueing for a live match, asking for a rematch); the
+    locked check is ``play_round`` when the stake actually moves.
+    """
     status = play_status(player=player, at=at)
     if status.blocked is not None:
         raise status.blocked
+    limit = status.settings.wager_limit
+    if limit is not None and status.today.wagered + stake > limit:
+        raise DailyWagerLimit()
 
 
 # --- reads ---------------------------------------------------------------------------

@@ -53,7 +53,7 @@ def match_find(*, player, stake: object, now: datetime | None = None) -> FindRes
     if LiveSeat.objects.filter(player=player).exists():
         raise AlreadyInMatch()
     # Fast refusal before queueing; play_round below is the locked check.
-    responsible.play_check(player=player, at=now)
+    responsible.play_check(player=player, stake=stake, at=now)
     if player_balance(player=player) < stake:
         # Fast refusal; the escrow hold below is what actually guarantees it.
         raise InsufficientCoins(f"Not enough coins for a stake of {stake}.")
@@ -156,6 +156,7 @@ def match_rematch(*, player, match_id: object, now: datetime | None = None) -> L
     """
     now = now or timezone.now()
     match = match_access(player=player, match_id=match_id)
+    responsible.play_check(player=player, stake=match.stake, at=now)
     with transaction.atomic():
         match = match_locked(match.pk)
         if match.status not in FINISHED_STATUSES or match.player_two_id is None:
