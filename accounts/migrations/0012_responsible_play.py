@@ -2,7 +2,24 @@
 
 import django.db.models.deletion
 from django.conf import settings
+from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
+
+
+def moderators_may_view(apps, schema_editor):
+    """Moderators see play settings and counters read-only (the admin refuses any change)."""
+    config = apps.get_app_config("accounts")
+    config.models_module = True
+    create_permissions(config, verbosity=0, apps=apps)
+    config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    group, _ = Group.objects.get_or_create(name="Moderators")
+    group.permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="accounts", codename__in=["view_playsettings", "view_playday"]
+        )
+    )
 
 
 class Migration(migrations.Migration):
@@ -89,4 +106,5 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
+        migrations.RunPython(moderators_may_view, migrations.RunPython.noop),
     ]
