@@ -259,8 +259,8 @@ def play_status(*, player, at: datetime | None = None) -> PlayStatus:
     """The player's settings, today's counters and what (if anything) stops play now."""
     at = at or timezone.now()
     row = PlaySettings.objects.filter(player_id=player.pk).first() or PlaySettings(player=player)
-    if row.pk is not None and _pending_apply(row, at):
-        row.save()
+    # In memory only: the locked writers (play_round, limits_update) save it.
+    _pending_apply(row, at)
     day = player.local_date(at)
     today = PlayDay.objects.filter(player_id=player.pk, day=day).first() or PlayDay(day=day)
     blocked: PlayBlocked | None = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework.exceptions import ValidationError
@@ -13,6 +14,52 @@ from accounts.responsible_models import PlaySettings
 
 LIMIT_KEYS = {"daily_wager_limit", "daily_minutes_limit", "reality_check_minutes"}
 EXCLUSION_KEYS = {"kind", "duration", "confirm"}
+
+LIMITS_REQUEST = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "daily_wager_limit": {
+            "type": "integer",
+            "minimum": 1,
+            "maximum": responsible.WAGER_LIMIT_MAX,
+            "nullable": True,
+        },
+        "daily_minutes_limit": {
+            "type": "integer",
+            "minimum": 1,
+            "maximum": responsible.MINUTES_LIMIT_MAX,
+            "nullable": True,
+        },
+        "reality_check_minutes": {
+            "type": "integer",
+            "enum": list(responsible.REALITY_CHECK_CHOICES),
+        },
+    },
+}
+
+
+def _exclusion_request(kind: str, durations, *, kind_required: bool) -> dict:
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["kind", "duration", "confirm"] if kind_required else ["duration", "confirm"],
+        "properties": {
+            "kind": {"type": "string", "enum": [kind]},
+            "duration": {"type": "string", "enum": list(durations)},
+            "confirm": {"type": "boolean", "enum": [True]},
+        },
+    }
+
+
+EXCLUSION_REQUEST = {
+    "oneOf": [
+        _exclusion_request("cool_off", responsible.COOL_OFF_DURATIONS, kind_required=False),
+        _exclusion_request(
+            "self_exclusion", responsible.SELF_EXCLUSION_DURATIONS, kind_required=True
+        ),
+    ]
+}
 
 
 def _object(data, allowed: set[str]) -> dict:
@@ -109,7 +156,7 @@ class LimitsView(APIView):
 
     @extend_schema(
         operation_id="users_me_limits_update",
-        request={"application/json": OpenApiTypes.OBJECT},
+        request={"application/json": LIMITS_REQUEST},
         responses=OpenApiTypes.OBJECT,
         description=(
             "Any of daily_wager_limit (1..10^9 or null), daily_minutes_limit (1..1440 or "
@@ -134,12 +181,22 @@ class LimitsView(APIView):
         return Response(limits_payload(responsible.play_status(player=request.user)))
 
 
+class BodyRequiredSchema(AutoSchema):
+    """A raw request schema (a dict) is documented as optional; this body is required."""
+
+    def _get_request_for_media_type(self, serializer, direction="request"):
+        schema, required = super()._get_request_for_media_type(serializer, direction)
+        return schema, required or isinstance(serializer, dict)
+
+
 class CoolOffView(APIView):
     """Start a cool-off (24h, 7d, 30d, 6w) or a self-exclusion (6m, 1y, 5y, permanent)."""
 
+    schema = BodyRequiredSchema()
+
     @extend_schema(
         operation_id="users_me_cool_off",
-        request={"application/json": OpenApiTypes.OBJECT},
+        request={"application/json": EXCLUSION_REQUEST},
         responses=OpenApiTypes.OBJECT,
     )
     def post(self, request):

@@ -62,6 +62,7 @@ def test_raising_or_removing_a_limit_waits_24_hours(player):
     assert almost.settings.wager_limit == 100
     later = responsible.play_status(player=player, at=start + timedelta(hours=24))
     assert later.settings.wager_limit == 1000 and later.settings.minutes_limit is None
+    responsible.play_round(player=player, stake=1, at=start + timedelta(hours=24))
     assert PlaySettings.objects.get(player=player).wager_limit == 1000
 
 
