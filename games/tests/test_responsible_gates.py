@@ -12,16 +12,18 @@ from datetime import timedelta
 
 import pytest
 from asgiref.sync import sync_to_async
+from channels.testing import WebsocketCommunicator
 from django.utils import timezone
 
 from accounts import responsible, responsible_settings
 from accounts.models import PlayDay, PlaySettings
+from casino_club.asgi import application
 from economy.selectors import player_balance
 from games.live_rps import services as live
 from games.live_rps.models import LiveMatch, MatchStatus
 from games.models import GameRound
 from games.services import round_play, seed_pair_active
-from games.tests.test_live_rps import connect, form_match
+from tests.support.clients import session_headers
 from tests.support.ledger import give_coins
 from tests.support.races import errors_of, run_threads
 from tests.support.rounds import assert_ledger_reconciles, snapshot
@@ -31,6 +33,23 @@ BETS = {
     "roulette": ({"bets": [{"type": "red", "value": None, "amount": 20}]}, 20),
     "rps": ({"bet": 20, "move": "rock"}, 20),
 }
+
+
+async def connect(client, user) -> WebsocketCommunicator:
+    """A real /ws/rps/ socket signed in as ``user`` (as in test_live_rps.py)."""
+    headers = await sync_to_async(session_headers)(client, user)
+    communicator = WebsocketCommunicator(application, "/ws/rps/", headers=headers)
+    connected, _ = await communicator.connect()
+    assert connected
+    assert (await communicator.receive_json_from())["type"] == "hello"
+    return communicator
+
+
+def form_match(alice, bob, stake: int = 100) -> LiveMatch:
+    live.match_find(player=alice, stake=stake)
+    result = live.match_find(player=bob, stake=stake)
+    assert result.formed
+    return result.match
 
 
 def play(client, slug):
