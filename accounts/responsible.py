@@ -98,12 +98,24 @@ class ExclusionActive(Conflict):
 # --- the gate ------------------------------------------------------------------------
 
 
-def _settings_locked(player) -> PlaySettings:
-    """The player's settings row, created if missing, locked until the transaction ends."""
-    row = PlaySettings.objects.select_for_update().filter(player_id=player.pk).first()
+class PlayBusy(Exception):
+    """The player's settings row is locked by another transaction (``skip_locked`` callers)."""
+
+
+def _settings_locked(player, *, skip_locked: bool = False) -> PlaySettings:
+    """The player's settings row, created if missing, locked until the transaction ends.
+
+    With ``skip_locked`` raise ``PlayBusy`` instead of waiting for another holder.
+    """
+    rows = PlaySettings.objects.select_for_update(skip_locked=skip_locked)
+    row = rows.filter(player_id=player.pk).first()
     if row is None:
+        if skip_locked and PlaySettings.objects.filter(player_id=player.pk).exists():
+            raise PlayBusy()
         PlaySettings.objects.bulk_create([PlaySettings(player_id=player.pk)], ignore_conflicts=True)
-        row = PlaySettings.objects.select_for_update().get(player_id=player.pk)
+        row = rows.filter(player_id=player.pk).first()
+        if row is None:
+            raise PlayBusy()
     return row
 
 
@@ -149,21 +161,25 @@ def _day_add(*, player, day: date, wagered: int, paid_out: int, rounds: int, sec
         return cursor.fetchone()
 
 
-def play_round(*, player, stake: int, payout: int = 0, at: datetime | None = None) -> None:
+def play_round(
+    *, player, stake: int, payout: int = 0, at: datetime | None = None, skip_locked: bool = False
+) -> None:
     """Check that ``player`` may wager ``stake`` now and count it (with ``payout`` if known).
 
     Call inside the transaction that moves the stake, before it moves:
     raises ``CoolingOff``, ``SelfExcluded``, ``DailyTimeLimit`` or
     ``DailyWagerLimit`` (the caller's transaction then rolls back, counters
-    included). Holds the player's settings row lock until that transaction ends.
+    included). Holds the player's settings row lock until that transaction ends;
+    with ``skip_locked`` raises ``PlayBusy`` rather than wait for it (a live
+    candidate whose row another finder holds is passed over, as its match is).
     """
     at = at or timezone.now()
     with transaction.atomic():  # a savepoint inside the caller's: a refusal undoes the count
-        _play_round(player=player, stake=stake, payout=payout, at=at)
+        _play_round(player=player, stake=stake, payout=payout, at=at, skip_locked=skip_locked)
 
 
-def _play_round(*, player, stake: int, payout: int, at: datetime) -> None:
-    row = _settings_locked(player)
+def _play_round(*, player, stake: int, payout: int, at: datetime, skip_locked: bool) -> None:
+    row = _settings_locked(player, skip_locked=skip_locked)
     changed = _pending_apply(row, at)
     _exclusion_check(row, at)
     last = row.session_last_play_at
@@ -204,6 +220,12 @@ def _play_round(*, player, stake: int, payout: int, at: datetime) -> None:
             "reality_check_at",
         ]
     )
+
+
+def play_lock(*, player) -> None:
+    """Take ``player``'s settings lock now (callers that will wager later in the transaction
+    and lock other rows first: the lock order stays "the acting player's settings first")."""
+    _settings_locked(player)
 
 
 def play_payout(*, player, payout: int, at: datetime | None = None) -> None:

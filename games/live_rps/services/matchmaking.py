@@ -58,6 +58,10 @@ def match_find(*, player, stake: object, now: datetime | None = None) -> FindRes
         # Fast refusal; the escrow hold below is what actually guarantees it.
         raise InsufficientCoins(f"Not enough coins for a stake of {stake}.")
     with transaction.atomic():
+        # The finder's play-settings lock first: two tabs of one player wait here,
+        # before either touches a candidate's rows or the escrow account.
+        responsible.play_lock(player=player)
+        passed_over: list[int] = []
         while True:
             # skip_locked: a waiting match another process is pairing right
             # now is passed over rather than waited for (no convoy on the
@@ -67,6 +71,7 @@ def match_find(*, player, stake: object, now: datetime | None = None) -> FindRes
                 LiveMatch.objects.select_for_update(skip_locked=True)
                 .filter(status=MatchStatus.WAITING, stake=stake)
                 .exclude(player_one=player)
+                .exclude(pk__in=passed_over)
                 .order_by("created_at", "pk")
                 .first()
             )
@@ -74,7 +79,10 @@ def match_find(*, player, stake: object, now: datetime | None = None) -> FindRes
                 break
             try:
                 with transaction.atomic():
-                    responsible.play_round(player=candidate.player_one, stake=stake, at=now)
+                    # Never wait for another finder's lock (no lock cycles): pass over.
+                    responsible.play_round(
+                        player=candidate.player_one, stake=stake, at=now, skip_locked=True
+                    )
                     economy.escrow_hold(
                         player=candidate.player_one,
                         amount=stake,
@@ -83,6 +91,9 @@ def match_find(*, player, stake: object, now: datetime | None = None) -> FindRes
                     )
             except InsufficientCoins:
                 waiting_close(match=candidate, now=now, reason="insufficient_coins")
+                continue
+            except responsible.PlayBusy:
+                passed_over.append(candidate.pk)
                 continue
             except responsible.PlayBlocked:
                 # A cool-off or a limit began while they waited: they leave the queue.
