@@ -15,6 +15,8 @@ from accounts.models import (
     JobStatus,
     ModeratorAction,
     Notification,
+    PlayDay,
+    PlaySettings,
     User,
 )
 from accounts.moderation import (
@@ -297,3 +299,22 @@ class NotificationAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(PlaySettings)
+class PlaySettingsAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Limits, breaks and sessions: moderators see them and can change none (a break
+    is never shortened by anyone; only the player sets limits, see docs/safety.md)."""
+
+    list_display = ["player", "exclusion_kind", "exclusion_until", "wager_limit", "minutes_limit"]
+    list_filter = ["exclusion_kind"]
+    search_fields = ["player__email", "player__nickname"]
+    list_select_related = ["player"]
+
+
+@admin.register(PlayDay)
+class PlayDayAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["player", "day", "rounds", "wagered", "paid_out", "seconds"]
+    search_fields = ["player__email", "player__nickname"]
+    list_select_related = ["player"]
+    date_hierarchy = "day"

@@ -399,3 +399,6 @@ class AgeVerification(models.Model):
     def __str__(self) -> str:
         state = "revoked" if self.revoked_at else "verified"
         return f"{self.player} {state} {self.verified_at:%Y-%m-%d}"
+
+
+from accounts.responsible_models import ExclusionKind, PlayDay, PlaySettings  # noqa: E402, F401

@@ -30,6 +30,7 @@ from accounts.models import (
     NotificationPreference,
     User,
 )
+from accounts.responsible_settings import excluded_player_ids, player_excluded
 from casino_club.kit.errors import DomainError, NotFound
 
 logger = logging.getLogger(__name__)
@@ -150,6 +151,8 @@ def notification_send(
         return None
     if kind in OPT_IN_KINDS and not preference.marketing_opt_in:
         return None
+    if kind in OPT_IN_KINDS and player_excluded(player=player):
+        return None  # no marketing or reminders during a cool-off or self-exclusion
     now = timezone.now()
     deliver_at = deliver_at or now
     with transaction.atomic():
@@ -377,6 +380,7 @@ def inactivity_reminders_send(*, now: datetime | None = None, days: int = INACTI
         .annotate(last_action=Max("actions__created_at"))
         .filter(last_action__lt=cutoff)
         .exclude(pk__in=reminded_recently)
+        .exclude(pk__in=excluded_player_ids())
         .select_related("notification_preference")
     )
     sent = 0

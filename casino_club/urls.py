@@ -5,7 +5,7 @@ from django.urls import include, path, re_path
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from accounts import privacy_views
+from accounts import privacy_views, responsible_views
 from accounts import views as account_views
 from accounts.age import views as age_views
 from casino_club import health
@@ -37,6 +37,12 @@ urlpatterns = [
     path("profile/export/", privacy_views.export_download, name="profile-export"),
     path("profile/delete/", privacy_views.delete_page, name="profile-delete"),
     path("notifications/", account_views.notifications_page, name="notifications"),
+    path(
+        "profile/responsible-play/",
+        responsible_views.responsible_play_page,
+        name="responsible-play",
+    ),
+    path("profile/activity/", responsible_views.activity_page, name="activity"),
     path("welcome/reminders/", account_views.reminders_question, name="reminders-question"),
     # Before "games/": its "<slug>/" pattern would otherwise take "live-rps/".
     path("games/live-rps/", include("games.live_rps.urls")),

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from accounts import responsible
 from accounts.action_types import ActionType
 from accounts.actions import action_record
 from casino_club.kit.errors import DomainError, NotFound
@@ -327,7 +328,8 @@ def round_play(
     configuration, resolve it from the seed pair's stream, settle wager and
     payout through the ledger, store the round and record ``ROUND_PLAYED``.
     Raises ``GameNotFound``, ``BetRejected``, economy's ``InsufficientCoins``
-    or ``InvalidIdempotencyKey``, or ``IdempotencyConflict``; then nothing is
+    or ``InvalidIdempotencyKey``, ``IdempotencyConflict``, or accounts'
+    ``PlayBlocked`` (cool-off, self-exclusion, a daily limit: 403); then nothing is
     written and the nonce is not advanced. A repeated ``idempotency_key``
     returns the first round (``replayed=True``) and changes nothing.
     Odds depend only on the seeds and the configuration, never on the player.
@@ -361,6 +363,8 @@ def round_play(
             stream = DrawStream(server_seed, client_seed, nonce)
             outcome = spec.resolve(stream, cleaned, config.data)
             payout = outcome["payout"]
+            # The responsible-play gate: cool-off, self-exclusion, daily limits.
+            responsible.play_round(player=player, stake=wager, payout=payout)
             settlement = round_settle(
                 player=player,
                 game_slug=slug,

@@ -236,6 +236,7 @@ def test_a_spin_takes_few_queries(funded, django_capture_on_commit_callbacks):
         round_play(player=funded, slug="slots", params=VALID["slots"])
 
     # The test's own transaction turns BEGIN/COMMIT into savepoints; the rest
-    # is the round: nonce UPDATE, three ledger statements, round and action INSERTs.
+    # is the round: nonce UPDATE, three ledger statements, round and action INSERTs,
+    # and the responsible-play gate (lock the player's settings, count the day, the session).
     statements = [q["sql"] for q in captured.captured_queries if "SAVEPOINT" not in q["sql"]]
-    assert len(statements) == 6, statements
+    assert len(statements) == 9, statements

@@ -9,6 +9,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from accounts import responsible
 from accounts.live import push_to_group
 from economy import services as economy
 from economy.errors import InsufficientCoins
@@ -51,10 +52,16 @@ def match_find(*, player, stake: object, now: datetime | None = None) -> FindRes
     player_overdue_settle(player=player, now=now)
     if LiveSeat.objects.filter(player=player).exists():
         raise AlreadyInMatch()
+    # Fast refusal before queueing; play_round below is the locked check.
+    responsible.play_check(player=player, stake=stake, at=now)
     if player_balance(player=player) < stake:
         # Fast refusal; the escrow hold below is what actually guarantees it.
         raise InsufficientCoins(f"Not enough coins for a stake of {stake}.")
     with transaction.atomic():
+        # The finder's play-settings lock first: two tabs of one player wait here,
+        # before either touches a candidate's rows or the escrow account.
+        responsible.play_lock(player=player)
+        passed_over: list[int] = []
         while True:
             # skip_locked: a waiting match another process is pairing right
             # now is passed over rather than waited for (no convoy on the
@@ -64,6 +71,7 @@ def match_find(*, player, stake: object, now: datetime | None = None) -> FindRes
                 LiveMatch.objects.select_for_update(skip_locked=True)
                 .filter(status=MatchStatus.WAITING, stake=stake)
                 .exclude(player_one=player)
+                .exclude(pk__in=passed_over)
                 .order_by("created_at", "pk")
                 .first()
             )
@@ -71,6 +79,10 @@ def match_find(*, player, stake: object, now: datetime | None = None) -> FindRes
                 break
             try:
                 with transaction.atomic():
+                    # Never wait for another finder's lock (no lock cycles): pass over.
+                    responsible.play_round(
+                        player=candidate.player_one, stake=stake, at=now, skip_locked=True
+                    )
                     economy.escrow_hold(
                         player=candidate.player_one,
                         amount=stake,
@@ -80,8 +92,16 @@ def match_find(*, player, stake: object, now: datetime | None = None) -> FindRes
             except InsufficientCoins:
                 waiting_close(match=candidate, now=now, reason="insufficient_coins")
                 continue
-            # Raises InsufficientCoins if the finder is short: the whole
-            # transaction (the opponent's hold too) rolls back.
+            except responsible.PlayBusy:
+                passed_over.append(candidate.pk)
+                continue
+            except responsible.PlayBlocked:
+                # A cool-off or a limit began while they waited: they leave the queue.
+                waiting_close(match=candidate, now=now, reason="unavailable")
+                continue
+            # Raises PlayBlocked or InsufficientCoins if the finder may not
+            # wager: the whole transaction (the opponent's hold too) rolls back.
+            responsible.play_round(player=player, stake=stake, at=now)
             economy.escrow_hold(
                 player=player,
                 amount=stake,
@@ -147,6 +167,7 @@ def match_rematch(*, player, match_id: object, now: datetime | None = None) -> L
     """
     now = now or timezone.now()
     match = match_access(player=player, match_id=match_id)
+    responsible.play_check(player=player, stake=match.stake, at=now)
     with transaction.atomic():
         match = match_locked(match.pk)
         if match.status not in FINISHED_STATUSES or match.player_two_id is None:
@@ -175,6 +196,12 @@ def match_rematch(*, player, match_id: object, now: datetime | None = None) -> L
         for pk in sorted(rematch.player_ids()):
             seat_take(player_id=pk, match=rematch)
         for user in (rematch.player_one, rematch.player_two):
+            try:
+                responsible.play_round(player=user, stake=rematch.stake, at=now)
+            except responsible.PlayBlocked:
+                if user.pk == player.pk:
+                    raise
+                raise RematchUnavailable("Your opponent cannot play a rematch now.") from None
             try:
                 economy.escrow_hold(
                     player=user,

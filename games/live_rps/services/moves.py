@@ -8,6 +8,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from accounts import responsible
 from accounts.live import push_to_group
 from games.fairness import commitment_matches
 from games.live_rps.errors import (
@@ -38,6 +39,8 @@ def match_commit(
     """
     now = now or timezone.now()
     match = match_access(player=player, match_id=match_id)
+    # A break taken mid-match stops the moves; the match is refunded at its deadline.
+    responsible.exclusion_check(player=player, at=now)
     if not isinstance(commitment, str) or not COMMITMENT_PATTERN.fullmatch(commitment):
         raise InvalidCommitment(fields={"commitment": "64 lowercase hex characters"})
     match_expire(match_id=match.pk, now=now)

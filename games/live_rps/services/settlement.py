@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from accounts import responsible
 from accounts.action_types import ActionType
 from accounts.actions import action_record
 from accounts.live import push_to_group
@@ -107,6 +108,8 @@ def _decide(
 
 def _refund_stakes(match: LiveMatch) -> None:
     for user in (match.player_one, match.player_two):
+        # Before the ledger: the play-settings lock is always taken before the balance's.
+        responsible.play_payout(player=user, payout=match.stake)
         economy.escrow_refund(
             player=user,
             amount=match.stake,
@@ -126,6 +129,7 @@ def _pay_out(*, match: LiveMatch, per_side: dict[str, str]) -> dict[str, int]:
         return {"one": match.stake, "two": match.stake}
     payouts = {"one": 0, "two": 0}
     winner = next(side for side, result in per_side.items() if result.endswith("win"))
+    responsible.play_payout(player=_user(match, winner), payout=2 * match.stake)
     economy.escrow_pay(
         player=_user(match, winner),
         amount=2 * match.stake,
