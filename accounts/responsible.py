@@ -162,7 +162,13 @@ def _day_add(*, player, day: date, wagered: int, paid_out: int, rounds: int, sec
 
 
 def play_round(
-    *, player, stake: int, payout: int = 0, at: datetime | None = None, skip_locked: bool = False
+    *,
+    player,
+    stake: int,
+    payout: int = 0,
+    at: datetime | None = None,
+    skip_locked: bool = False,
+    savepoint: bool = True,
 ) -> None:
     """Check that ``player`` may wager ``stake`` now and count it (with ``payout`` if known).
 
@@ -172,8 +178,13 @@ def play_round(
     included). Holds the player's settings row lock until that transaction ends;
     with ``skip_locked`` raises ``PlayBusy`` rather than wait for it (a live
     candidate whose row another finder holds is passed over, as its match is).
+    ``savepoint=False`` for a caller whose transaction a refusal ends anyway
+    (``round_play``): two statements fewer per round.
     """
     at = at or timezone.now()
+    if not savepoint:  # the caller lets a refusal end its whole transaction (a round does)
+        _play_round(player=player, stake=stake, payout=payout, at=at, skip_locked=skip_locked)
+        return
     with transaction.atomic():  # a savepoint inside the caller's: a refusal undoes the count
         _play_round(player=player, stake=stake, payout=payout, at=at, skip_locked=skip_locked)
 

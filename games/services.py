@@ -364,7 +364,7 @@ def round_play(
             outcome = spec.resolve(stream, cleaned, config.data)
             payout = outcome["payout"]
             # The responsible-play gate: cool-off, self-exclusion, daily limits.
-            responsible.play_round(player=player, stake=wager, payout=payout)
+            responsible.play_round(player=player, stake=wager, payout=payout, savepoint=False)
             settlement = round_settle(
                 player=player,
                 game_slug=slug,

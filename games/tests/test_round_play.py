@@ -240,3 +240,6 @@ def test_a_spin_takes_few_queries(funded, django_capture_on_commit_callbacks):
     # and the responsible-play gate (lock the player's settings, count the day, the session).
     statements = [q["sql"] for q in captured.captured_queries if "SAVEPOINT" not in q["sql"]]
     assert len(statements) == 9, statements
+    # The round's own transaction (a savepoint here) and no second one for the gate.
+    savepoints = [q["sql"] for q in captured.captured_queries if "SAVEPOINT" in q["sql"]]
+    assert len(savepoints) == 2, savepoints
