@@ -23,3 +23,12 @@ class EconomyConfig(AppConfig):
         # A flush (TransactionTestCase teardown) deletes the system accounts
         # and then sends post_migrate: forget their cached ids.
         post_migrate.connect(system_accounts_forget, dispatch_uid="economy.system_accounts")
+
+        from django.db.models.signals import post_delete
+
+        from economy.gallery.services import on_gallery_item_deleted
+        from economy.models import GalleryItem
+
+        post_delete.connect(
+            on_gallery_item_deleted, sender=GalleryItem, dispatch_uid="economy.gallery_files"
+        )

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from casino_club.kit.admin import ReadOnlyAdminMixin
 from economy.gallery.derive import CONTENT_TYPE, Region, derived_file, open_original
-from economy.gallery.services import gallery_item_derive, gallery_item_files_delete
+from economy.gallery.services import gallery_item_derive
 from economy.models import Collection, GalleryItem, GalleryUnlock, UnlockCondition
 from economy.models.gallery import gallery_storage
 
@@ -144,17 +144,6 @@ class GalleryItemAdmin(admin.ModelAdmin):
         gallery_item_derive(obj)
         if replaced and replaced != obj.original.name:
             gallery_storage.delete(replaced)
-
-    def delete_model(self, request, obj) -> None:
-        token, name = obj.asset_token, obj.original.name
-        super().delete_model(request, obj)
-        gallery_item_files_delete(asset_token=token, original_name=name)
-
-    def delete_queryset(self, request, queryset) -> None:
-        files = list(queryset.values_list("asset_token", "original"))
-        super().delete_queryset(request, queryset)
-        for token, name in files:
-            gallery_item_files_delete(asset_token=token, original_name=name)
 
     def get_urls(self):
         preview = self.admin_site.admin_view(self.preview)

@@ -120,6 +120,16 @@ def gallery_item_create(
         return gallery_item_derive(item)
 
 
+def on_gallery_item_deleted(sender, instance, **kwargs) -> None:
+    """``post_delete`` of a ``GalleryItem`` (connected in ``economy.apps``): its files go too.
+
+    However it is deleted (the admin, a collection's cascade, the shell), once
+    the deletion commits; a rolled-back delete keeps them.
+    """
+    token, name = instance.asset_token, instance.original.name
+    transaction.on_commit(lambda: gallery_item_files_delete(asset_token=token, original_name=name))
+
+
 def gallery_item_files_delete(*, asset_token: str, original_name: str = "") -> None:
     """Remove an item's derived files (and, if named, an original) from the private root."""
     folder = derived_dir(asset_token)

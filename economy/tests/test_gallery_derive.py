@@ -161,7 +161,9 @@ def test_the_demo_command_is_idempotent_and_keyed_to_the_art_deco_gallery():
         assert derived_file(item.asset_token, 1).is_file()
 
 
-def test_a_moderator_uploads_edits_and_deletes_an_item_without_javascript(moderator_client):
+def test_a_moderator_uploads_edits_and_deletes_an_item_without_javascript(
+    moderator_client, django_capture_on_commit_callbacks
+):
     from io import BytesIO
 
     from django.core.files.uploadedfile import SimpleUploadedFile
@@ -213,9 +215,10 @@ def test_a_moderator_uploads_edits_and_deletes_an_item_without_javascript(modera
     assert (item.original_width, item.original_height) == (500, 500)
     assert not gallery_storage.exists(first_original)
 
-    response = moderator_client.post(
-        reverse("admin:economy_galleryitem_delete", args=[item.pk]), {"post": "yes"}
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # the files go once it commits
+        response = moderator_client.post(
+            reverse("admin:economy_galleryitem_delete", args=[item.pk]), {"post": "yes"}
+        )
     assert response.status_code == 302
     assert not derived_file(item.asset_token, 1).exists()
     assert not gallery_storage.exists(item.original.name)
@@ -231,3 +234,25 @@ def test_the_exif_rotation_is_applied_before_the_tag_is_dropped():
     full = stage(item, 3)
     assert full.size == (768, 1024)
     assert len(full.getexif()) == 0
+
+
+def test_deleting_a_collection_removes_its_items_files(
+    moderator_client, django_capture_on_commit_callbacks
+):
+    from django.urls import reverse
+
+    collection = make_collection()
+    items = [make_item(collection, title=f"Item {n}", seed=n, conditions={}) for n in range(2)]
+    files = [(derived_file(item.asset_token, 1), item.original.name) for item in items]
+    assert all(path.is_file() and gallery_storage.exists(name) for path, name in files)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = moderator_client.post(
+            reverse("admin:economy_collection_delete", args=[collection.pk]), {"post": "yes"}
+        )
+
+    assert response.status_code == 302
+    assert not GalleryItem.objects.exists()
+    for path, name in files:
+        assert not path.exists()
+        assert not gallery_storage.exists(name)
