@@ -399,3 +399,7 @@ class AgeVerification(models.Model):
     def __str__(self) -> str:
         state = "revoked" if self.revoked_at else "verified"
         return f"{self.player} {state} {self.verified_at:%Y-%m-%d}"
+
+
+# Models kept in their own modules; imported here so Django registers them.
+from accounts.mood_models import MoodCheckIn, MoodSettings  # noqa: E402, F401
