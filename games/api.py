@@ -109,13 +109,15 @@ class FeedbackSerializer(serializers.Serializer):
 
 
 def round_feedback(result, player) -> dict:
-    situation = dialogue.round_situation(
-        player_id=player.pk,
+    """The round's facts and the character's line (a retry gets the first line back)."""
+    line = dialogue.round_line(
+        player=player,
+        round_id=result.round.pk,
         wager=result.round.wager,
         payout=result.round.payout,
-        count=not result.replayed,
+        replayed=result.replayed,
     )
-    return {**result.feedback, "line": dialogue.dialogue_pick(player=player, situation=situation)}
+    return {**result.feedback, "line": line}
 
 
 class GameListView(APIView):

@@ -141,3 +141,16 @@ def dialogue_pick(*, player, situation: str, language: str | None = None) -> dic
         "situation": situation,
         "tone": line["tone"],
     }
+
+
+def round_line(*, player, round_id: int, wager: int, payout: int, replayed: bool) -> dict:
+    """The line for a round; remembered for a day so an idempotent retry answers the same."""
+    key = f"dialogue:round:{round_id}"
+    if replayed:
+        line = cache.get(key)
+        if line is not None:
+            return line
+    situation = round_situation(player_id=player.pk, wager=wager, payout=payout, count=not replayed)
+    line = dialogue_pick(player=player, situation=situation)
+    cache.set(key, line, 86400)
+    return line
