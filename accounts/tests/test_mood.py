@@ -119,3 +119,18 @@ def test_home_prompt_is_in_korean(alice_client):
     page = alice_client.get("/", headers={"accept-language": "ko"}).content.decode()
 
     assert "오늘 기분은 어떠세요?" in page
+
+
+@pytest.mark.django_db
+def test_export_has_the_check_ins_and_deletion_removes_them(player_client, player):
+    player_client.post("/api/mood", {"mood": "okay"}, format="json")
+
+    export = b"".join(player_client.get("/api/users/me/export").streaming_content)
+    assert b'"mood_check_ins"' in export
+    assert b'"okay"' in export
+
+    response = player_client.post(
+        "/api/users/me/delete", {"password": "correct horse battery staple"}, format="json"
+    )
+    assert response.status_code == 204
+    assert MoodCheckIn.objects.filter(player=player).count() == 0
