@@ -29,6 +29,7 @@ from games.models.character import Situation, Tone
 RECENT = 4
 LOSS_STREAK = 3
 _LINES_KEY = "dialogue:lines:v1"
+CHARACTER_KEY = "dialogue:character:v1"
 _CALMING = {
     Situation.LOSS,
     Situation.LOSS_STREAK,
@@ -76,7 +77,8 @@ def situation_for(*, action_type: str, outcome: str) -> str:
 
 
 def dialogue_lines_forget() -> None:
-    cache.delete(_LINES_KEY)
+    """After an edit in admin: the next pick (and page) reads the lines and character anew."""
+    cache.delete_many([_LINES_KEY, CHARACTER_KEY])
 
 
 def _lines() -> list[dict]:

@@ -158,3 +158,37 @@ def test_moderators_may_edit_lines_and_players_may_not(moderator_client, client,
 
     client.force_login(player)
     assert client.get(f"/admin/games/dialogueline/{line.pk}/change/").status_code == 302
+
+
+def test_game_pages_show_the_character(alice_client):
+    for slug in ["slots", "roulette", "rps"]:
+        page = alice_client.get(f"/games/{slug}/").content.decode()
+        assert 'data-testid="character"' in page, slug
+        assert "Momo" in page
+        assert "<svg" in page
+        assert "style=" not in page
+
+
+def test_an_edit_in_admin_is_used_at_once(moderator_client, player):
+    line = DialogueLine.objects.filter(situation="welcome_back").first()
+    dialogue_pick(player=player, situation=Situation.WELCOME_BACK)  # caches the lines
+    DialogueLine.objects.filter(situation="welcome_back").exclude(pk=line.pk).delete()
+
+    response = moderator_client.post(
+        f"/admin/games/dialogueline/{line.pk}/change/",
+        {
+            "character": line.character_id,
+            "situation": "welcome_back",
+            "tone": "calm",
+            "text_en": "Nice to see you.",
+            "text_ko": "반가워요.",
+            "animation": "wave",
+            "sound": "",
+            "is_active": "on",
+        },
+    )
+
+    assert response.status_code == 302, response.content
+    assert dialogue_pick(player=player, situation=Situation.WELCOME_BACK)["message"] == (
+        "Nice to see you."
+    )
