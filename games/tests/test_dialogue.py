@@ -192,3 +192,17 @@ def test_an_edit_in_admin_is_used_at_once(moderator_client, player):
     assert dialogue_pick(player=player, situation=Situation.WELCOME_BACK)["message"] == (
         "Nice to see you."
     )
+
+
+@pytest.mark.parametrize("mood", ["great", "good", "okay", "low", "stressed", "skipped", None])
+def test_no_mood_gets_a_line_that_pushes_a_wager_after_losses(make_player, mood):
+    player = make_player(f"Moody{mood or 'none'}")
+    if mood:
+        mood_check_in(player=player, mood=mood)
+    for situation in Situation.values:
+        for _ in range(3):
+            line = dialogue_pick(player=player, situation=situation)
+            assert line["message"], situation
+            if mood in {"low", "stressed"}:
+                assert line["tone"] == Tone.CALM
+                assert line["situation"] not in {"loss", "loss_streak", "return_at_or_below_stake"}
