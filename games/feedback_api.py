@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema, extend_schema_serializer
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -18,27 +19,32 @@ class TextChoiceField(serializers.ChoiceField):
         return super().to_internal_value(data)
 
 
+class RoundFeedbackRequest(serializers.Serializer):
+    action_type = serializers.ChoiceField(choices=["round"])
+    outcome = serializers.ChoiceField(choices=dialogue.ROUND_OUTCOMES)
+
+
+class ActionFeedbackRequest(serializers.Serializer):
+    action_type = serializers.ChoiceField(choices=list(dialogue.ACTION_SITUATIONS))
+    outcome = serializers.ChoiceField(choices=[dialogue.DONE])
+
+
 # The pairs as the schema states them, so a generated valid body is a real pair.
-REQUEST_SCHEMA = {
-    "oneOf": [
-        {
-            "type": "object",
-            "properties": {
-                "action_type": {"type": "string", "enum": ["round"]},
-                "outcome": {"type": "string", "enum": list(dialogue.ROUND_OUTCOMES)},
-            },
-            "required": ["action_type", "outcome"],
-        },
-        {
-            "type": "object",
-            "properties": {
-                "action_type": {"type": "string", "enum": list(dialogue.ACTION_SITUATIONS)},
-                "outcome": {"type": "string", "enum": [dialogue.DONE]},
-            },
-            "required": ["action_type", "outcome"],
-        },
-    ]
-}
+REQUEST_SCHEMA = PolymorphicProxySerializer(
+    component_name="FeedbackRequest",
+    serializers=[RoundFeedbackRequest, ActionFeedbackRequest],
+    resource_type_field_name=None,
+)
+
+
+class BodyRequiredSchema(AutoSchema):
+    """A oneOf body is not marked required by drf-spectacular; this one is."""
+
+    def _get_request_body(self, direction="request"):
+        body = super()._get_request_body(direction)
+        if body:
+            body["required"] = True
+        return body
 
 
 class FeedbackView(APIView):
@@ -48,12 +54,13 @@ class FeedbackView(APIView):
     is calm and losses become a break suggestion. An unknown action type or
     outcome answers 400."""
 
-    @extend_schema_serializer(component_name="FeedbackRequest")
+    schema = BodyRequiredSchema()
+
     class InputSerializer(serializers.Serializer):
         action_type = TextChoiceField(choices=dialogue.ACTION_TYPES)
         outcome = TextChoiceField(choices=(*dialogue.ROUND_OUTCOMES, dialogue.DONE))
 
-    @extend_schema(request={"application/json": REQUEST_SCHEMA}, responses=CharacterLineSerializer)
+    @extend_schema(request=REQUEST_SCHEMA, responses=CharacterLineSerializer)
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
