@@ -6,16 +6,27 @@ if (form) {
     const button = event.submitter;
     if (!button || !window.fetch) return;
     event.preventDefault();
-    const response = await fetch("/api/mood", {
-      method: "POST",
-      credentials: "same-origin",
-      headers: {
-        "Content-Type": "application/json",
-        "X-CSRFToken": form.querySelector("[name=csrfmiddlewaretoken]").value,
-      },
-      body: JSON.stringify({ mood: button.value }),
-    });
+    let response;
+    try {
+      response = await fetch("/api/mood", {
+        method: "POST",
+        credentials: "same-origin",
+        headers: {
+          "Content-Type": "application/json",
+          "X-CSRFToken": form.querySelector("[name=csrfmiddlewaretoken]").value,
+        },
+        body: JSON.stringify({ mood: button.value }),
+      });
+    } catch {
+      response = { ok: false };
+    }
     if (!response.ok) {
+      // Fall back to the plain form post, which shows the error on the page.
+      const chosen = document.createElement("input");
+      chosen.type = "hidden";
+      chosen.name = "mood";
+      chosen.value = button.value;
+      form.append(chosen);
       form.submit();
       return;
     }
