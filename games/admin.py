@@ -196,3 +196,6 @@ class SeedPairAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     @admin.display(description="Server seed")
     def revealed_server_seed(self, pair: SeedPair) -> str:
         return pair.server_seed if pair.is_revealed else "(secret until rotated)"
+
+
+from games import character_admin as _character_admin  # noqa: E402, F401 (the character and its lines)
