@@ -103,7 +103,9 @@ def recommendations_pick(
         add_activity("break", _("You have played a lot lately, at length or late at night."))
     elif restricted:
         add_activity("break", _("You asked for time away from wagering; here is what stays open."))
-    for mission in missions:
+    # Missions that need no coins come first, for everyone.
+    ordered = sorted(missions, key=lambda mission: mission.type in WAGER_MISSION_TYPES)
+    for mission in ordered:
         if mission.done:
             continue
         wager = mission.type in WAGER_MISSION_TYPES
