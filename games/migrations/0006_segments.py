@@ -19,6 +19,25 @@ def schedule_forwards(apps, schema_editor):
     )
 
 
+MODERATOR_PERMISSIONS = ["view_playersegment", "view_forecastfit"]
+
+
+def grant_moderators(apps, schema_editor):
+    from django.contrib.auth.management import create_permissions
+
+    config = apps.get_app_config("games")
+    config.models_module = True
+    create_permissions(config, verbosity=0, apps=apps)
+    config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    group, _ = Group.objects.get_or_create(name="Moderators")
+    for codename in MODERATOR_PERMISSIONS:
+        group.permissions.add(
+            Permission.objects.get(content_type__app_label="games", codename=codename)
+        )
+
+
 def schedule_backwards(apps, schema_editor):
     apps.get_model("django_celery_beat", "PeriodicTask").objects.filter(name=SCHEDULE).delete()
 
@@ -130,4 +149,5 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunPython(schedule_forwards, schedule_backwards),
+        migrations.RunPython(grant_moderators, migrations.RunPython.noop),
     ]

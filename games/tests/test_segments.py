@@ -170,3 +170,22 @@ def test_api_before_the_first_run_and_signed_out(client):
     client.force_login(PlayerFactory())
     body = client.get("/api/user-segments/me").json()
     assert body["segment"] is None and body["time_window"] is None
+
+
+def test_moderators_see_segment_sizes_read_only(moderator_client):
+    now = timezone.now() + timedelta(minutes=1)
+    for i in range(3):
+        PlayerFactory(nickname=f"size{i}")
+    segments_compute(now=now)
+    response = moderator_client.get("/admin/games/playersegment/")
+    assert response.status_code == 200
+    sizes = {row["segment"]: row["players"] for row in response.context["segment_sizes"]}
+    assert sizes[Segment.NEW] == PlayerSegment.objects.filter(segment=Segment.NEW).count() >= 3
+    assert 'data-testid="segment-sizes"' in response.content.decode()
+    row = PlayerSegment.objects.first()
+    assert moderator_client.post(f"/admin/games/playersegment/{row.pk}/delete/").status_code == 403
+
+
+def test_players_cannot_open_the_segment_admin(client):
+    client.force_login(PlayerFactory())
+    assert client.get("/admin/games/playersegment/").status_code == 302
