@@ -70,3 +70,9 @@ def test_the_quiz_feeds_the_recommendations(client, alice):
     client.put("/api/profile-quiz", {"answers": ANSWERS}, content_type="application/json")
     codes = [item["code"] for item in client.get("/api/user-segments/me").json()["recommendations"]]
     assert "gallery" in codes and "quiz" not in codes
+
+
+def test_the_quiz_page_is_korean(client, alice):
+    html = client.get("/profile/quiz/", HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    assert "내 플레이 스타일" in html and "답변 저장" in html
+    assert "Save my answers" not in html
