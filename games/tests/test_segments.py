@@ -10,7 +10,7 @@ from django.utils import timezone
 from accounts.models import User
 from games.models import GameRound, SeedPair
 from games.segments import rules
-from games.segments.models import PlayerSegment, Segment
+from games.segments.models import ForecastFit, PlayerSegment, Segment
 from games.segments.services import segments_compute
 from tests.support.factories import (
     MissionFactory,
@@ -189,3 +189,25 @@ def test_moderators_see_segment_sizes_read_only(moderator_client):
 def test_players_cannot_open_the_segment_admin(client):
     client.force_login(PlayerFactory())
     assert client.get("/admin/games/playersegment/").status_code == 302
+
+
+def test_the_job_refits_the_forecast_on_the_sites_history():
+    """Four players whose next month repeats their last one: the stored fit is
+    "the same days again", and a held-out error is measured."""
+    now = timezone.now()
+    players = [PlayerFactory(nickname=f"hist{i}") for i in range(4)]
+    User.objects.filter(pk__in=[p.pk for p in players]).update(created_at=now - timedelta(days=120))
+    # (active days, first day in the month): recency is not a linear function of days.
+    for (days, offset), player in zip(((0, 0), (2, 3), (5, 1), (9, 10)), players, strict=True):
+        stamps = []
+        for month in (1, 2, 3):  # the same number of days in each of three months
+            start = now - timedelta(days=30 * month - offset) + timedelta(hours=1)
+            stamps += [(start + timedelta(days=d), 10) for d in range(days)]
+        if stamps:
+            add_rounds(player, stamps)
+    segments_compute(now=now)
+    fit = ForecastFit.objects.get()
+    assert fit.samples == 4
+    assert fit.b_frequency == pytest.approx(1.0, abs=1e-6)
+    assert fit.holdout_samples == 4 and fit.holdout_mae == pytest.approx(0.0, abs=1e-6)
+    assert PlayerSegment.objects.get(player=players[3]).forecast == pytest.approx(9.0, abs=0.01)
