@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from games.segments.models import ProfileQuiz
@@ -76,3 +78,24 @@ def test_the_quiz_page_is_korean(client, alice):
     html = client.get("/profile/quiz/", HTTP_ACCEPT_LANGUAGE="ko").content.decode()
     assert "내 플레이 스타일" in html and "답변 저장" in html
     assert "Save my answers" not in html
+
+
+def test_export_has_the_quiz_and_segment_and_deletion_removes_them(client, alice):
+    import json
+
+    from accounts.privacy import account_export
+    from games.segments.models import PlayerSegment
+    from games.segments.services import segments_compute
+
+    client.put("/api/profile-quiz", {"answers": ANSWERS}, content_type="application/json")
+    segments_compute(now=alice.created_at + timedelta(minutes=1))
+    data = json.loads("".join(account_export(player=alice)))
+    assert data["profile_quiz"][0]["style"] == "collector"
+    assert data["segment"][0]["segment"] == "NEW"
+
+    from accounts.privacy import account_delete
+    from tests.support.clients import PASSWORD
+
+    account_delete(player=alice, password=PASSWORD)
+    assert not ProfileQuiz.objects.filter(player=alice).exists()
+    assert not PlayerSegment.objects.filter(player=alice).exists()
