@@ -211,3 +211,13 @@ def test_the_job_refits_the_forecast_on_the_sites_history():
     assert fit.b_frequency == pytest.approx(1.0, abs=1e-6)
     assert fit.holdout_samples == 4 and fit.holdout_mae == pytest.approx(0.0, abs=1e-6)
     assert PlayerSegment.objects.get(player=players[3]).forecast == pytest.approx(9.0, abs=0.01)
+
+
+def test_beat_runs_the_job_at_two_utc():
+    from django_celery_beat.models import PeriodicTask
+
+    task = PeriodicTask.objects.get(task="games.segments_compute")
+    assert (task.crontab.hour, task.crontab.minute, str(task.crontab.timezone)) == ("2", "0", "UTC")
+    from casino_club.celery import app
+
+    assert "games.segments_compute" in app.tasks
