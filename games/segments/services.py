@@ -60,7 +60,7 @@ def heavy_players(*, now: datetime) -> set[int]:
     query per time zone in use: the local hour and day need the zone)."""
     since = now - timedelta(days=rules.HEAVY_WINDOW_DAYS)
     recent = GameRound.objects.filter(created_at__gte=since, created_at__lt=now)
-    zones = recent.values_list("player__time_zone", flat=True).distinct()
+    zones = recent.order_by().values_list("player__time_zone", flat=True).distinct()
     heavy: set[int] = set()
     for name in zones:
         zone = zoneinfo.ZoneInfo(name)
