@@ -20,6 +20,7 @@ from django.utils.html import format_html
 from casino_club.kit.admin import ReadOnlyAdminMixin
 from games import registry
 from games.models import GameConfig, GameRound, SeedPair
+from games.segments import admin as segments_admin  # noqa: F401 (registers its admins)
 from games.services import ConfigInvalid, game_config_figures, game_config_publish, rtp_band
 
 

@@ -12,4 +12,5 @@ urlpatterns = [
     path("fairness/rotate", api.SeedRotateView.as_view(), name="api-seeds-rotate"),
     path("fairness/seed-pairs/", api.SeedPairListView.as_view(), name="api-seed-pairs"),
     path("", include("games.leaderboards.urls_api")),
+    path("", include("games.segments.urls_api")),
 ]
