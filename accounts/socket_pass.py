@@ -87,8 +87,8 @@ def socket_pass_read(token: str | None, *, max_age: int | None = None) -> dict |
     return payload
 
 
-def socket_pass_user_id(*, token: str | None, session_key: str | None) -> int | None:
-    """The player a pass vouches for, if it holds for this session cookie now; else ``None``."""
+def _own_pass(token: str | None, session_key: str | None) -> tuple[dict, str] | None:
+    """A well-signed, unexpired pass naming this session cookie: (payload, digest) or ``None``."""
     if not session_key:
         return None
     payload = socket_pass_read(token)
@@ -97,12 +97,26 @@ def socket_pass_user_id(*, token: str | None, session_key: str | None) -> int | 
     digest = session_digest(session_key)
     if payload.get("s") != _short(digest):
         return None
-    session_generation, user_generation = generations_current(digest=digest, user_id=payload["u"])
+    return payload, digest
+
+
+def _vouches(payload: dict, generations: tuple[str | None, str | None]) -> int | None:
+    """The pass's player if both generations it names are still current, else ``None``."""
+    session_generation, user_generation = generations
     if session_generation is None or session_generation != payload.get("sg"):
         return None
     if user_generation is None or user_generation != payload.get("ug"):
         return None
     return payload["u"]
+
+
+def socket_pass_user_id(*, token: str | None, session_key: str | None) -> int | None:
+    """The player a pass vouches for, if it holds for this session cookie now; else ``None``."""
+    own = _own_pass(token, session_key)
+    if own is None:
+        return None
+    payload, digest = own
+    return _vouches(payload, generations_current(digest=digest, user_id=payload["u"]))
 
 
 NOT_CHECKED = object()  # the async check could not ask Redis: take the threaded one
@@ -114,23 +128,12 @@ async def socket_pass_user_id_async(*, token: str | None, session_key: str | Non
     No thread hop: the signature is checked in memory and the generations
     are read with the loop's own Redis client (``generations_current_async``).
     """
-    if not session_key or not token:
+    own = _own_pass(token, session_key)
+    if own is None:
         return None
-    payload = socket_pass_read(token)
-    if payload is None:
-        return None
-    digest = session_digest(session_key)
-    if payload.get("s") != _short(digest):
-        return None
+    payload, digest = own
     found = await generations_current_async(digest=digest, user_id=payload["u"])
-    if found is None:
-        return NOT_CHECKED
-    session_generation, user_generation = found
-    if session_generation is None or session_generation != payload.get("sg"):
-        return None
-    if user_generation is None or user_generation != payload.get("ug"):
-        return None
-    return payload["u"]
+    return NOT_CHECKED if found is None else _vouches(payload, found)
 
 
 def socket_pass_issue(*, session_key: str) -> str | None:
