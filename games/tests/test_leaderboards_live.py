@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import itertools
 import time
 from datetime import UTC, datetime
 
@@ -155,7 +154,8 @@ async def test_pushes_are_at_least_one_interval_apart(client, settings, make_pla
             arrivals.append((time.monotonic(), event))
 
     collector = asyncio.create_task(collect())
-    deadline = time.monotonic() + 1.5
+    started = time.monotonic()
+    deadline = started + 1.5
     net = 0
     while time.monotonic() < deadline:
         net += 1
@@ -163,10 +163,13 @@ async def test_pushes_are_at_least_one_interval_apart(client, settings, make_pla
         await asyncio.sleep(0.02)
     await asyncio.sleep(0.8)
     collector.cancel()
+    elapsed = arrivals[-1][0] - started
 
-    gaps = [later[0] - earlier[0] for earlier, later in itertools.pairwise(arrivals)]
-    assert len(arrivals) >= 3
-    assert min(gaps) >= 0.24  # the interval, less the jitter of the flush itself
+    # Counted, not timed between arrivals (a loaded machine delays one arrival
+    # and shortens the next gap): dozens of wins, yet at most one push per
+    # interval over the whole run, plus the first.
+    assert net >= 20
+    assert 3 <= len(arrivals) <= elapsed / 0.3 + 1, (len(arrivals), elapsed)
     assert arrivals[-1][1]["changes"] == [{"rank": 1, "nickname": "Alice", "score": net}]
     await socket.disconnect()
 
