@@ -401,4 +401,6 @@ class AgeVerification(models.Model):
         return f"{self.player} {state} {self.verified_at:%Y-%m-%d}"
 
 
+# Models kept in their own modules; imported here so Django registers them.
+from accounts.mood_models import MoodCheckIn, MoodSettings  # noqa: E402, F401
 from accounts.responsible_models import ExclusionKind, PlayDay, PlaySettings  # noqa: E402, F401

@@ -55,6 +55,7 @@ from accounts.models import (
     NotificationPreference,
     User,
 )
+from accounts.mood_models import MoodCheckIn, MoodSettings
 from accounts.socket_sessions import socket_sessions_forget_player
 from casino_club.kit.errors import Conflict, DomainError
 
@@ -172,6 +173,23 @@ register_export_section("notifications", _notifications)
 register_export_section("notification_preferences", _preferences)
 register_export_section("actions", _actions)
 register_export_section("age_verification", _age_verification)
+
+
+def _mood_check_ins(player: User) -> Iterable[dict]:
+    return (
+        MoodCheckIn.objects.filter(player=player)
+        .order_by("local_date")
+        .values("local_date", "mood", "created_at", "updated_at")
+    )
+
+
+def _mood_erase(player: User) -> None:
+    MoodCheckIn.objects.filter(player=player).delete()
+    MoodSettings.objects.filter(player=player).delete()
+
+
+register_export_section("mood_check_ins", _mood_check_ins)
+register_erasure("mood", _mood_erase)
 
 
 # --- deletion -------------------------------------------------------------------

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accounts import api, privacy_views, responsible_api
+from accounts import api, mood_api, privacy_views, responsible_api
 from accounts.age import api as age_api
 
 urlpatterns = [
@@ -32,6 +32,8 @@ urlpatterns = [
         api.NotificationPreferencesView.as_view(),
         name="api-notification-preferences",
     ),
+    path("mood", mood_api.MoodView.as_view(), name="api-mood"),
+    path("mood/settings", mood_api.MoodSettingsView.as_view(), name="api-mood-settings"),
     path("actions", api.ActionReportView.as_view(), name="api-actions"),
     path("notification", api.NotificationScheduleView.as_view(), name="api-notification-schedule"),
 ]

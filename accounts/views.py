@@ -9,11 +9,12 @@ from django.utils.translation import gettext as _
 
 from accounts import notifications, profile
 from accounts.forms import NotificationPreferencesForm, PreferencesForm
+from accounts.mood_views import home_mood_context, profile_mood_context
 from casino_club.kit.errors import DomainError
 
 
 def home(request):
-    return render(request, "home.html")
+    return render(request, "home.html", home_mood_context(request))
 
 
 @login_required
@@ -27,7 +28,11 @@ def profile_page(request):
         messages.error(request, _("Please correct the errors below."))
     else:
         form = PreferencesForm(instance=request.user)
-    context = {"form": form, "profile": profile.profile_data(player=request.user)}
+    context = {
+        "form": form,
+        "profile": profile.profile_data(player=request.user),
+        **profile_mood_context(request.user),
+    }
     return render(request, "accounts/profile.html", context)
 
 

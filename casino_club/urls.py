@@ -5,11 +5,12 @@ from django.urls import include, path, re_path
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from accounts import privacy_views, responsible_views
+from accounts import mood_views, privacy_views, responsible_views
 from accounts import views as account_views
 from accounts.age import views as age_views
 from casino_club import health
 from casino_club.api import api_not_found
+from games.segments import views as segment_views
 
 # Staff log in through allauth like everyone else, so its MFA stage and rate
 # limits apply; the admin also requires a second factor on every staff account
@@ -33,6 +34,8 @@ api_patterns = [
 urlpatterns = [
     path("", account_views.home, name="home"),
     path("profile/", account_views.profile_page, name="profile"),
+    path("mood/", mood_views.mood_submit, name="mood-submit"),
+    path("profile/quiz/", segment_views.quiz_page, name="profile-quiz"),
     path("profile/verify-age/", age_views.verify_age_page, name="verify-age"),
     path("profile/export/", privacy_views.export_download, name="profile-export"),
     path("profile/delete/", privacy_views.delete_page, name="profile-delete"),

@@ -20,6 +20,7 @@ from django.utils.html import format_html
 from casino_club.kit.admin import ReadOnlyAdminMixin
 from games import registry
 from games.models import GameConfig, GameRound, SeedPair
+from games.segments import admin as segments_admin  # noqa: F401 (registers its admins)
 from games.services import ConfigInvalid, game_config_figures, game_config_publish, rtp_band
 
 
@@ -196,3 +197,6 @@ class SeedPairAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     @admin.display(description="Server seed")
     def revealed_server_seed(self, pair: SeedPair) -> str:
         return pair.server_seed if pair.is_revealed else "(secret until rotated)"
+
+
+from games import character_admin as _character_admin  # noqa: E402, F401 (the character and its lines)

@@ -17,7 +17,7 @@ from rest_framework.views import APIView
 
 from casino_club.kit.api_fields import StrictRegexField
 from casino_club.kit.throttles import ThrottledViewMixin
-from games import selectors, services
+from games import dialogue, selectors, services
 from games.feedback import LOSS, PUSH, SMALL_RETURN, WIN
 from games.models import GameRound, SeedPair
 
@@ -91,11 +91,33 @@ class RoundDetailSerializer(RoundSerializer):
     config = serializers.DictField()
 
 
+@extend_schema_serializer(component_name="CharacterLine")
+class CharacterLineSerializer(serializers.Serializer):
+    message = serializers.CharField()
+    animation = serializers.CharField()
+    sound = serializers.CharField()
+    situation = serializers.CharField()
+    tone = serializers.CharField()
+
+
 class FeedbackSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=[WIN, PUSH, SMALL_RETURN, LOSS])
     net = serializers.IntegerField()
     celebrate = serializers.BooleanField()
     message = serializers.CharField()
+    line = CharacterLineSerializer(help_text="What the character says (tone follows the mood).")
+
+
+def round_feedback(result, player) -> dict:
+    """The round's facts and the character's line (a retry gets the first line back)."""
+    line = dialogue.round_line(
+        player=player,
+        round_id=result.round.pk,
+        wager=result.round.wager,
+        payout=result.round.payout,
+        replayed=result.replayed,
+    )
+    return {**result.feedback, "line": line}
 
 
 class GameListView(APIView):
@@ -166,7 +188,7 @@ class RoundPlayView(ThrottledViewMixin, APIView):
             {
                 "round": round_brief(result.round),
                 "balance": result.balance,
-                "feedback": result.feedback,
+                "feedback": round_feedback(result, request.user),
             }
         )
         if result.replayed:

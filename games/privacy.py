@@ -24,6 +24,7 @@ from games.leaderboards import backends
 from games.leaderboards.models import LeaderboardScore
 from games.live_rps.models import LiveMatch, LiveRating, LiveSeat
 from games.models import GameRound, SeedPair
+from games.segments.models import PlayerSegment, ProfileQuiz
 
 CHUNK = 1000
 
@@ -76,6 +77,30 @@ def _leaderboard_scores(player: User) -> Iterable[dict]:
     )
 
 
+def _segment(player: User) -> Iterable[dict]:
+    return PlayerSegment.objects.filter(player=player).values(
+        "segment",
+        "recency_days",
+        "active_days",
+        "coins_wagered",
+        "r_score",
+        "f_score",
+        "m_score",
+        "heavy_play",
+        "forecast",
+        "computed_at",
+    )
+
+
+def _profile_quiz(player: User) -> Iterable[dict]:
+    return ProfileQuiz.objects.filter(player=player).values("answers", "style", "updated_at")
+
+
+def _erase_segments(player: User) -> None:
+    PlayerSegment.objects.filter(player=player).delete()
+    ProfileQuiz.objects.filter(player=player).delete()
+
+
 def _erase(player: User) -> None:
     if LiveSeat.objects.filter(player=player).exists():
         raise Conflict(_("Finish or leave your live match first."))
@@ -91,3 +116,6 @@ register_export_section("live_matches", _live_matches)
 register_export_section("live_rating", _live_rating)
 register_export_section("leaderboard_scores", _leaderboard_scores)
 register_erasure("games.leaderboards", _erase)
+register_export_section("segment", _segment)
+register_export_section("profile_quiz", _profile_quiz)
+register_erasure("games.segments", _erase_segments)

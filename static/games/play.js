@@ -222,7 +222,21 @@ export function vibrate(pattern) {
  * Show and announce a settled round. Only a payout above the stake is a win;
  * a payout equal to it is "stake returned"; anything less is not celebrated.
  */
-export function showResult(resultNode, { wager, payout, balance }, detail = "") {
+/** Show the character's line (the play response's `feedback.line`), if the page has the panel. */
+export function showLine(line) {
+  const node = document.querySelector("[data-character-line]");
+  if (!node || !line || !line.message) return;
+  node.textContent = line.message;
+  const avatar = document.querySelector("[data-character-avatar]");
+  if (avatar) {
+    avatar.dataset.animation = "";
+    // Restart the CSS animation named by the line (nod, bounce, wave, rest).
+    requestAnimationFrame(() => { avatar.dataset.animation = line.animation || ""; });
+  }
+}
+
+export function showResult(resultNode, { wager, payout, balance, line }, detail = "") {
+  showLine(line);
   const net = payout - wager;
   const big = payout >= 10 * wager && payout > wager;
   let kind;

@@ -207,7 +207,7 @@ async function spin() {
     markResult(round.outcome);
     const color = round.outcome.color || colorOf(pocket);
     const detail = text(`pocket${color[0].toUpperCase()}${color.slice(1)}`, { pocket });
-    showResult(resultNode, { wager: round.wager, payout: round.payout, balance: response.balance }, detail);
+    showResult(resultNode, { wager: round.wager, payout: round.payout, balance: response.balance, line: response.feedback && response.feedback.line }, detail);
   } catch (error) {
     showError(resultNode, error);
   } finally {

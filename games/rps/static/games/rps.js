@@ -60,7 +60,7 @@ async function playRound(event) {
       player: moveName(round.outcome.player_move),
       house: moveName(round.outcome.house_move),
     });
-    showResult(resultNode, { wager: round.wager, payout: round.payout, balance: response.balance }, detail);
+    showResult(resultNode, { wager: round.wager, payout: round.payout, balance: response.balance, line: response.feedback && response.feedback.line }, detail);
   } catch (error) {
     hands.classList.remove("shaking");
     showError(resultNode, error);

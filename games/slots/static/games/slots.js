@@ -162,7 +162,7 @@ async function spin(event) {
     previousWindow = round.outcome.window;
     describeWindow(previousWindow);
     highlight(round.outcome);
-    showResult(resultNode, { wager: round.wager, payout: round.payout, balance: response.balance });
+    showResult(resultNode, { wager: round.wager, payout: round.payout, balance: response.balance, line: response.feedback && response.feedback.line });
   } catch (error) {
     await stopReels(previousWindow);
     showError(resultNode, error);
