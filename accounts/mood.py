@@ -39,16 +39,32 @@ class MoodToday:
         return self.mood in LOW_MOODS
 
 
+@dataclass(frozen=True)
+class PastMood:
+    """One row of the profile's history, as cached: the day and the mood."""
+
+    local_date: date
+    mood: str
+
+    @property
+    def label(self) -> str:
+        return Mood(self.mood).label
+
+
 def _cache_key(player_id: int, day: date) -> str:
     return f"mood:today:{player_id}:{day.isoformat()}"
+
+
+def _history_key(player_id: int) -> str:
+    return f"mood:history:{player_id}"
 
 
 def _forget(player_id: int, day: date) -> None:
     # Now (this request reads it next) and again after commit, so a reader
     # that cached the old row in between does not keep it.
-    key = _cache_key(player_id, day)
-    cache.delete(key)
-    transaction.on_commit(lambda: cache.delete(key))
+    keys = [_cache_key(player_id, day), _history_key(player_id)]
+    cache.delete_many(keys)
+    transaction.on_commit(lambda: cache.delete_many(keys))
 
 
 def mood_check_in(*, player, mood: str) -> MoodCheckIn:
@@ -103,3 +119,20 @@ def mood_today(*, player) -> MoodToday:
 
 def mood_history(*, player, days: int = HISTORY_DAYS):
     return MoodCheckIn.objects.filter(player=player).order_by("-local_date")[:days]
+
+
+def mood_history_cached(*, player) -> list[PastMood]:
+    """The profile page's history: the last ``HISTORY_DAYS`` check-ins, cached until the next one.
+
+    A check-in (``mood_check_in``) forgets it; so the profile page reads the
+    history once per check-in rather than on every view.
+    """
+    key = _history_key(player.pk)
+    cached = cache.get(key)
+    if cached is None:
+        cached = [
+            (day.isoformat(), value)
+            for day, value in mood_history(player=player).values_list("local_date", "mood")
+        ]
+        cache.set(key, cached, 6 * 3600)
+    return [PastMood(local_date=date.fromisoformat(day), mood=value) for day, value in cached]

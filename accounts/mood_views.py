@@ -52,6 +52,8 @@ def home_mood_context(request) -> dict:
 
 def profile_mood_context(player) -> dict:
     return {
-        "mood_history": list(mood.mood_history(player=player)),
-        "mood_prompt_enabled": mood.mood_prompt_enabled(player=player),
+        # Both cached (the history until the next check-in, the setting with
+        # today's mood), so the profile page keeps its query count.
+        "mood_history": mood.mood_history_cached(player=player),
+        "mood_prompt_enabled": mood.mood_today(player=player).prompt_enabled,
     }

@@ -22,6 +22,7 @@ from django.core.cache import cache
 from django.utils.translation import get_language
 
 from accounts.mood import mood_today
+from casino_club.kit.counters import cache_count
 from casino_club.kit.errors import DomainError
 from games.models import DialogueLine
 from games.models.character import Situation, Tone
@@ -114,9 +115,8 @@ def round_situation(*, player_id: int, wager: int, payout: int, count: bool = Tr
         return Situation.WIN if payout > wager else Situation.RETURN_AT_OR_BELOW_STAKE
     if not count:
         return Situation.LOSS
-    key = _streak_key(player_id)
-    cache.add(key, 0, 86400)
-    losses = cache.incr(key)
+    # 0 while the cache is down: the streak restarts, the round still answers.
+    losses = cache_count(_streak_key(player_id), 86400)
     return Situation.LOSS_STREAK if losses >= LOSS_STREAK else Situation.LOSS
 
 

@@ -35,39 +35,18 @@ from functools import wraps
 from types import SimpleNamespace
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.throttling import ScopedRateThrottle
 
+from casino_club.kit.counters import cache_count
 from casino_club.kit.rates import parse_rates
 
 # The scopes are the keys of casino_club.config.THROTTLE_DEFAULTS ("play",
 # "claim", "shop", "unlock": the gallery's POST /api/unlock); this one is the
 # per-IP limit of anonymous requests.
 ANONYMOUS = "anonymous"
-
-
-def _hit(key: str, seconds: int) -> int:
-    """Count one request in the window ``key`` (kept ``seconds``); 0 when the cache cannot count.
-
-    A window's counter lives a little past its window
-    (``THROTTLE_COUNTER_GRACE_SECONDS``, default 1): its name already ends it,
-    and processes whose clocks lag slightly still find it.
-    """
-    count = getattr(cache, "count", None)
-    if count is not None:
-        return count(key, seconds) or 0
-    try:
-        return cache.incr(key)
-    except ValueError:
-        if cache.add(key, 1, timeout=seconds):
-            return 1
-        try:
-            return cache.incr(key)
-        except ValueError:
-            return 0
 
 
 class ScopedThrottle(ScopedRateThrottle):
@@ -98,7 +77,7 @@ class ScopedThrottle(ScopedRateThrottle):
         for limit, seconds in parse_rates(rates):
             window = int(now // seconds)
             key = f"throttle:{self.scope}:{who}:{seconds}:{window}"
-            if _hit(key, seconds + settings.THROTTLE_COUNTER_GRACE_SECONDS) > limit:
+            if cache_count(key, seconds + settings.THROTTLE_COUNTER_GRACE_SECONDS) > limit:
                 waits.append((window + 1) * seconds - now)
         self.wait_seconds = max(waits) if waits else None
         return not waits
