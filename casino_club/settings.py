@@ -168,6 +168,8 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
+# whitenoise has no type for the web app manifest (it would be octet-stream).
+WHITENOISE_MIMETYPES = {".webmanifest": "application/manifest+json"}
 
 # --- Cache, channel layer, Celery broker ------------------------------------
 # /ws/live/ connects trust a recent session check kept in the cache only when

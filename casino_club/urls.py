@@ -10,6 +10,7 @@ from accounts import views as account_views
 from accounts.age import views as age_views
 from casino_club import health
 from casino_club.api import api_not_found
+from games import views as game_views
 from games.segments import views as segment_views
 
 # Staff log in through allauth like everyone else, so its MFA stage and rate
@@ -48,6 +49,7 @@ urlpatterns = [
     path("profile/activity/", responsible_views.activity_page, name="activity"),
     path("welcome/reminders/", account_views.reminders_question, name="reminders-question"),
     # Before "games/": its "<slug>/" pattern would otherwise take "live-rps/".
+    path("help/", game_views.help_page, name="help"),
     path("games/live-rps/", include("games.live_rps.urls")),
     path("games/", include("games.urls")),
     path("leaderboards/", include("games.leaderboards.urls")),

@@ -1,4 +1,4 @@
-"""The games' HTML pages: lobby, one page per game, and the fairness page.
+"""The games' HTML pages: lobby, one page per game, the fairness page and help.
 
 Pages are thin: they render the published math of the active configuration
 and the controls; playing goes through the JSON API (``games/api.py``) from
@@ -64,3 +64,16 @@ def fairness_page(request):
         "games/fairness.html",
         {"slots_board": {"reels": slots_config["reels"], "rows": slots_config["rows"]}},
     )
+
+
+def help_page(request):
+    """Help and FAQ, for everyone (signed in or not): how each game works, its
+    published odds, and the site's promises (no cash value, fixed odds)."""
+    games = []
+    for spec in registry.all_games():
+        page = page_of(spec)
+        _config, math = active_config(spec)
+        games.append(
+            {"slug": spec.slug, "name": page.name, "blurb": page.blurb, "figures": figures(math)}
+        )
+    return render(request, "games/help.html", {"games": games})
