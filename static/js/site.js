@@ -5,21 +5,21 @@
 const toggle = document.querySelector(".nav-toggle");
 const nav = document.getElementById("site-nav");
 if (toggle && nav) {
-  const narrow = window.matchMedia("(max-width: 56rem)");
-  const sync = () => {
-    if (narrow.matches) {
-      nav.dataset.collapsed = toggle.getAttribute("aria-expanded") === "true" ? "false" : "true";
-    } else {
-      delete nav.dataset.collapsed;
-    }
-  };
-  toggle.addEventListener("click", () => {
+  // The menu is closed on phones by CSS from the first paint; the toggle is a
+  // link to #site-nav (works without JavaScript), made a button here.
+  toggle.addEventListener("click", (event) => {
+    event.preventDefault();
     const open = toggle.getAttribute("aria-expanded") === "true";
     toggle.setAttribute("aria-expanded", String(!open));
-    sync();
+    nav.dataset.expanded = String(!open);
+    if (!open) nav.querySelector("a, button")?.focus();
   });
-  narrow.addEventListener("change", sync);
-  sync();
+  toggle.addEventListener("keydown", (event) => {
+    if (event.key === " ") {
+      event.preventDefault();
+      toggle.click();
+    }
+  });
 }
 
 export function announce(text) {
