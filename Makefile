@@ -7,7 +7,7 @@ PIP := $(VENV)/bin/pip
 MANAGE := $(PY) manage.py
 
 .PHONY: run test venv venv-dev migrate seed lint format messages check-deploy \
-        bench bench-ledger bench-games bench-live bench-growth bench-load clean
+        bench bench-ledger bench-games bench-live bench-growth bench-load bench-lighthouse clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -72,6 +72,11 @@ bench-games: venv-dev
 ## BENCH_LIVE_ARGS="--server all" compares daphne, uvicorn and granian (docs/benchmarks.md).
 bench-live: venv-dev
 	@eval "$$(.ci/detect-services)" && $(PY) benchmarks/live.py $(BENCH_LIVE_ARGS)
+
+## Lighthouse 12.2.3 (npm, pinned in benchmarks/lighthouse/) against Debian's Chromium.
+bench-lighthouse: venv
+	npm ci --prefix benchmarks/lighthouse --no-audit --no-fund --loglevel=error
+	$(PY) benchmarks/lighthouse.py
 
 bench-growth: venv-dev
 	@eval "$$(.ci/detect-services)" && $(PY) benchmarks/growth.py
