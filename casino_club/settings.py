@@ -193,15 +193,28 @@ if REDIS_URL:
     }
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            # channels_redis whose pool waits for a free connection instead of
+            # failing at once (casino_club/kit/channel_layer.py): a full pool
+            # is load, not an outage.
+            "BACKEND": "casino_club.kit.channel_layer.WaitingRedisChannelLayer",
             "CONFIG": {
                 # redis-py 8 defaults socket_timeout to 5 s, the same as
                 # channels_redis's blocking receive (BZPOPMIN, 5 s): every idle
                 # socket's receive would then time out and be taken for an outage.
-                # redis-py 8 caps a pool at 100 connections and fails at once
-                # past it (MaxConnectionsError): a burst of connects, each
-                # joining its groups, met the cap with 1,000 sockets.
-                "hosts": [{"address": REDIS_URL, "socket_timeout": 15, "max_connections": 500}],
+                # redis-py 8 caps a pool at 100 connections by default: a burst
+                # of connects, each joining its groups, met it with 1,000 sockets.
+                "hosts": [
+                    {
+                        "address": REDIS_URL,
+                        "socket_timeout": 15,
+                        "max_connections": parse_int(
+                            os.environ, "CHANNEL_LAYER_MAX_CONNECTIONS", 500, 10, 100_000
+                        ),
+                        "pool_timeout": parse_int(
+                            os.environ, "CHANNEL_LAYER_POOL_TIMEOUT", 10, 1, 300
+                        ),
+                    }
+                ],
                 "capacity": 1500,
                 "expiry": 30,
             },
