@@ -11,6 +11,7 @@ from accounts.age import views as age_views
 from casino_club import health
 from casino_club.api import api_not_found
 from games import views as game_views
+from games.reports.views import reports_admin_view
 from games.segments import views as segment_views
 
 # Staff log in through allauth like everyone else, so its MFA stage and rate
@@ -65,6 +66,7 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("accounts/", include("allauth.urls")),
     path("_allauth/", include("allauth.headless.urls")),
+    path("admin/reports/", reports_admin_view, name="admin-reports"),
     path("admin/", admin.site.urls),
     path("api/", include(api_patterns)),
     re_path(r"^api/(?P<path>.*)$", api_not_found),

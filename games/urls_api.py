@@ -13,4 +13,5 @@ urlpatterns = [
     path("fairness/seed-pairs/", api.SeedPairListView.as_view(), name="api-seed-pairs"),
     path("", include("games.leaderboards.urls_api")),
     path("", include("games.segments.urls_api")),
+    path("", include("games.reports.urls_api")),
 ]
