@@ -18,6 +18,7 @@ from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.db import transaction
 from django.urls import reverse
 
+from accounts.acquisition import acquisition_record
 from accounts.services import player_logged_in, player_register
 
 
@@ -30,12 +31,16 @@ class AccountAdapter(DefaultAccountAdapter):
             user.date_of_birth = data["date_of_birth"]
             return user
         source = "social" if getattr(form, "sociallogin", None) else "signup"
-        return player_register(
-            user=user,
-            nickname=form.cleaned_data["nickname"],
-            date_of_birth=form.cleaned_data["date_of_birth"],
-            source=source,
-        )
+        with transaction.atomic():
+            player = player_register(
+                user=user,
+                nickname=form.cleaned_data["nickname"],
+                date_of_birth=form.cleaned_data["date_of_birth"],
+                source=source,
+            )
+            # Where the browser first came from (the cc_src cookie); docs/insight.md.
+            acquisition_record(player=player, request=request)
+        return player
 
     def post_login(self, request, user, *, signup: bool, redirect_url, **kwargs):
         if signup:

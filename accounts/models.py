@@ -402,5 +402,6 @@ class AgeVerification(models.Model):
 
 
 # Models kept in their own modules; imported here so Django registers them.
+from accounts.acquisition_models import AcquisitionSource, VisitDay  # noqa: E402, F401
 from accounts.mood_models import MoodCheckIn, MoodSettings  # noqa: E402, F401
 from accounts.responsible_models import ExclusionKind, PlayDay, PlaySettings  # noqa: E402, F401

@@ -44,6 +44,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.acquisition_models import AcquisitionSource, VisitDay
 from accounts.action_types import ActionType
 from accounts.actions import action_record
 from accounts.live import ACCOUNT_CLOSED, push_to_player
@@ -190,6 +191,26 @@ def _mood_erase(player: User) -> None:
 
 register_export_section("mood_check_ins", _mood_check_ins)
 register_erasure("mood", _mood_erase)
+
+
+def _acquisition(player: User) -> Iterable[dict]:
+    return AcquisitionSource.objects.filter(player=player).values(
+        "source", "medium", "campaign", "referrer_host", "invite_code", "first_seen_at"
+    )
+
+
+def _visit_days(player: User) -> Iterable[dict]:
+    return VisitDay.objects.filter(player=player).order_by("day").values("day")
+
+
+def _acquisition_erase(player: User) -> None:
+    AcquisitionSource.objects.filter(player=player).delete()
+    VisitDay.objects.filter(player=player).delete()
+
+
+register_export_section("acquisition_source", _acquisition)
+register_export_section("visit_days", _visit_days)
+register_erasure("acquisition", _acquisition_erase)
 
 
 # --- deletion -------------------------------------------------------------------

@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.StaffTwoFactorMiddleware",
+    "accounts.acquisition.AcquisitionMiddleware",
 ]
 
 ROOT_URLCONF = "casino_club.urls"

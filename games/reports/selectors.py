@@ -87,24 +87,21 @@ def retention(*, window: Window, now: datetime | None = None) -> dict:
         ended = Q(signup_day__lt=now - timedelta(days=n + 1))
         counts[f"d{n}"] = Count("id", filter=Q(**{f"d{n}": True}) & ended)
         counts[f"d{n}_eligible"] = Count("id", filter=ended)
+    scored = players.annotate(**annotations)
     rows = (
-        players.annotate(**annotations)
-        .annotate(week=TruncDate(TruncWeek("created_at")))
+        scored.annotate(week=TruncDate(TruncWeek("created_at")))
         .values("week")
         .annotate(**counts)
         .order_by("week")
     )
-    cohorts = []
-    for row in rows:
-        cohort = {"week": row["week"], "signups": row["signups"]}
-        for n in RETENTION_DAYS:
-            retained, eligible = row[f"d{n}"], row[f"d{n}_eligible"]
-            cohort[f"d{n}"] = {
-                "retained": retained,
-                "eligible": eligible,
-                "rate": round(retained / eligible, 4) if eligible else None,
-            }
-        cohorts.append(cohort)
+    sources = (
+        scored.annotate(src=Coalesce(F("acquisition__source"), Value("unknown")))
+        .values("src")
+        .annotate(**counts)
+        .order_by("src")
+    )
+    cohorts = [{"week": row["week"], **_cohort(row)} for row in rows]
+    by_source = [{"source": row["src"], **_cohort(row)} for row in sources]
     active = GameRound.objects.filter(player__is_staff=False).aggregate(
         **{
             name: Count("player", distinct=True, filter=Q(created_at__gte=now - timedelta(days=n)))
@@ -116,8 +113,21 @@ def retention(*, window: Window, now: datetime | None = None) -> dict:
         "since": window.since,
         "until": window.until,
         "cohorts": cohorts,
+        "by_source": by_source,
         "active": active,
     }
+
+
+def _cohort(row: dict) -> dict:
+    cohort = {"signups": row["signups"]}
+    for n in RETENTION_DAYS:
+        retained, eligible = row[f"d{n}"], row[f"d{n}_eligible"]
+        cohort[f"d{n}"] = {
+            "retained": retained,
+            "eligible": eligible,
+            "rate": round(retained / eligible, 4) if eligible else None,
+        }
+    return cohort
 
 
 # The mint's transaction kinds are the faucets; the other system accounts are the sinks.

@@ -196,3 +196,21 @@ def test_the_admin_page_shows_the_reports_to_moderators_only(moderator_client, a
     # A player is sent to the admin login, never shown the page.
     refused = alice_client.get("/admin/reports/")
     assert refused.status_code in (302, 403) and b"supply" not in refused.content
+
+
+def test_signups_and_d7_by_acquisition_source(make_player):
+    from accounts.models import AcquisitionSource
+
+    players = [make_player(f"Src{n}") for n in range(3)]
+    for player, source in zip(players, ["newsletter", "newsletter", "direct"], strict=True):
+        AcquisitionSource.objects.create(player=player, source=source)
+        give_coins(player, 500)
+        signed_up(player, 20)
+    played(players[0], 13)  # D7 of a newsletter signup
+
+    report = selectors.retention(window=selectors.window_for(days=30))
+
+    by_source = {row["source"]: row for row in report["by_source"]}
+    assert by_source["newsletter"]["signups"] == 2
+    assert by_source["newsletter"]["d7"] == {"retained": 1, "eligible": 2, "rate": 0.5}
+    assert by_source["direct"]["d7"] == {"retained": 0, "eligible": 1, "rate": 0.0}
