@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_actions import ReasonForm, moderation_action
 from accounts.age.admin import age_verification_summary
+from accounts.audiences import audience_choices, segment_check
 from accounts.forms import PlayerCreationForm
 from accounts.models import (
     Action,
@@ -30,6 +31,7 @@ from accounts.moderation import (
 from accounts.notifications import broadcast_schedule
 from accounts.services import player_register
 from casino_club.kit.admin import ReadOnlyAdminMixin
+from casino_club.kit.errors import DomainError
 
 # The factory's name before it moved to accounts.admin_actions.
 _moderation_action = moderation_action
@@ -253,15 +255,49 @@ class JobStatusAdmin(admin.ModelAdmin):
         return False
 
 
+class BroadcastForm(forms.ModelForm):
+    """The segment is one of the audiences other apps registered; checked like the service does."""
+
+    class Meta:
+        model = Broadcast
+        fields = ["audience", "player", "segment", "title", "body", "url", "send_at"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "segment" in self.fields:
+            self.fields["segment"] = forms.ChoiceField(
+                choices=[("", "—"), *audience_choices()],
+                required=False,
+                label=_("Segment"),
+                help_text=_("For a segment message. Only players who opted in to news get it."),
+            )
+
+    def clean(self):
+        data = super().clean()
+        try:
+            data["segment"] = segment_check(
+                audience=data.get("audience", ""),
+                segment=data.get("segment", ""),
+                url=data.get("url", ""),
+            )
+        except DomainError as error:
+            for field, messages in error.fields.items():
+                self.add_error(field if field in self.fields else None, messages)
+            if not error.fields:
+                raise forms.ValidationError(error.message) from None
+        return data
+
+
 @admin.register(Broadcast)
 class BroadcastAdmin(admin.ModelAdmin):
     """Moderators compose messages here; saving schedules them through the service."""
 
-    list_display = ["title", "audience", "player", "send_at", "sent_at", "recipients", "author"]
+    form = BroadcastForm
+    list_display = ["title", "audience", "segment", "player", "send_at", "sent_at", "recipients"]
     list_filter = ["audience"]
     search_fields = ["title", "player__nickname"]
     autocomplete_fields = ["player"]
-    fields = ["audience", "player", "title", "body", "url", "send_at"]
+    fields = ["audience", "player", "segment", "title", "body", "url", "send_at"]
     readonly_fields: list[str] = []
 
     def get_readonly_fields(self, request, obj=None):
@@ -281,6 +317,7 @@ class BroadcastAdmin(admin.ModelAdmin):
             body=obj.body,
             url=obj.url,
             send_at=obj.send_at,
+            segment=obj.segment,
         )
         obj.pk = broadcast.pk
         obj.author = broadcast.author

@@ -309,6 +309,12 @@ class NotificationScheduleView(APIView):
         player = serializers.CharField(
             required=False, allow_blank=True, help_text="The player's nickname (audience PLAYER)"
         )
+        segment = serializers.CharField(
+            max_length=32,
+            required=False,
+            allow_blank=True,
+            help_text="audience SEGMENT: NEW, ENGAGED, HIGH_ROLLER, CASUAL, AT_RISK or heavy_play",
+        )
         title = serializers.CharField(max_length=120)
         body = serializers.CharField(max_length=2000, required=False, allow_blank=True)
         url = serializers.CharField(max_length=200, required=False, allow_blank=True)
@@ -336,6 +342,7 @@ class NotificationScheduleView(APIView):
             body=data.get("body", ""),
             url=data.get("url", ""),
             send_at=data.get("send_at"),
+            segment=data.get("segment", ""),
         )
         return Response(self.BroadcastSerializer(broadcast).data, status=status.HTTP_201_CREATED)
 

@@ -309,6 +309,7 @@ class NotificationPreference(models.Model):
 class Audience(models.TextChoices):
     PLAYER = "PLAYER", _("One player")
     EVERYONE = "EVERYONE", _("Everyone")
+    SEGMENT = "SEGMENT", _("A group of players (segment)")
 
 
 class Broadcast(models.Model):
@@ -318,6 +319,12 @@ class Broadcast(models.Model):
     audience = models.CharField(max_length=16, choices=Audience.choices)
     player = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.CASCADE, related_name="broadcasts_received"
+    )
+    segment = models.CharField(
+        max_length=32,
+        blank=True,
+        default="",
+        help_text=_("For a segment message: which players (computed nightly)."),
     )
     title = models.CharField(max_length=120)
     body = models.TextField(max_length=2000, blank=True)

@@ -19,6 +19,7 @@ from django.db.models import Max, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.audiences import InvalidBroadcast, segment_check, segment_recipients
 from accounts.live import SITE_GROUP, push_to_group, push_to_player
 from accounts.models import (
     ALWAYS_DELIVERED,
@@ -49,12 +50,6 @@ class InvalidPreferences(DomainError):
     code = "invalid"
     status = 400
     default_message = "These preferences are not valid."
-
-
-class InvalidBroadcast(DomainError):
-    code = "invalid"
-    status = 400
-    default_message = "This message cannot be scheduled."
 
 
 # --- selectors -------------------------------------------------------------------
@@ -304,6 +299,7 @@ def broadcast_schedule(
     url: str = "",
     send_at: datetime | None = None,
     player: User | None = None,
+    segment: str = "",
 ) -> Broadcast:
     """Schedule a moderator message; due ones go out on the next delivery run."""
     if not is_moderator(author):
@@ -316,12 +312,14 @@ def broadcast_schedule(
         raise InvalidBroadcast(fields={"player": ["Name the player for a one-player message."]})
     if audience != Audience.PLAYER:
         player = None
+    segment = segment_check(audience=audience, segment=segment, url=url)
     if not title.strip():
         raise InvalidBroadcast(fields={"title": ["A title is required."]})
     broadcast = Broadcast.objects.create(
         author=author,
         audience=audience,
         player=player,
+        segment=segment,
         title=title.strip()[:120],
         body=body,
         url=url,
@@ -342,6 +340,8 @@ def broadcasts_send_due(*, now: datetime | None = None) -> int:
             continue
         if broadcast.audience == Audience.PLAYER:
             recipients = User.objects.filter(pk=broadcast.player_id, is_active=True)
+        elif broadcast.audience == Audience.SEGMENT:
+            recipients = segment_recipients(broadcast.segment)
         else:
             recipients = User.objects.filter(is_active=True)
         count = 0

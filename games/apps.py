@@ -13,9 +13,11 @@ class GamesConfig(AppConfig):
         from games import tasks as _tasks  # noqa: F401 (registers the tasks services send by name)
         from games.leaderboards import subscribers  # noqa: F401 (registers action subscribers)
         from games.leaderboards.push import leaderboard_topic_allowed
+        from games.segments.audiences import register_segment_audiences
         from games.services import game_configs_forget
 
         registry.discover()
+        register_segment_audiences()  # broadcast audiences (accounts/audiences.py)
         register_topic_validator("leaderboard.", leaderboard_topic_allowed)
         # A flush (tests) or migration may remove configuration rows the
         # per-process cache still holds.
