@@ -1,4 +1,4 @@
-"""Moderators target a scheduled message at a segment: members only, opted in, not on a break, once."""
+"""Moderators target a scheduled message at a segment: members only, opted in, no break, once."""
 
 from __future__ import annotations
 
