@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
@@ -14,7 +17,16 @@ from casino_club.kit.errors import DomainError
 
 
 def home(request):
-    return render(request, "home.html", home_mood_context(request))
+    context = home_mood_context(request)
+    # "Welcome back" only for a player who joined before today (their own
+    # time zone): one who signed up a second ago is simply welcomed.
+    user = request.user
+    if user.is_authenticated:
+        zone = ZoneInfo(user.time_zone)
+        context["returning_player"] = timezone.localdate(
+            user.created_at, zone
+        ) < timezone.localdate(timezone=zone)
+    return render(request, "home.html", context)
 
 
 @login_required

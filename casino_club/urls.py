@@ -1,7 +1,9 @@
 from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
@@ -19,6 +21,16 @@ from games.segments import views as segment_views
 # (accounts.middleware.StaffTwoFactorMiddleware). Set before ``admin.site.urls``
 # is read below: that binds the login view.
 admin.site.login = secure_admin_login(admin.site.login)
+
+
+class FaviconRedirect(RedirectView):
+    """/favicon.ico: the site's SVG icon (its hashed static name, so resolved per request)."""
+
+    permanent = True
+
+    def get_redirect_url(self, *args, **kwargs) -> str:
+        return static("img/favicon.svg")
+
 
 api_patterns = [
     path("", include("accounts.urls_api")),
@@ -60,6 +72,8 @@ urlpatterns = [
     path("shop/", include("economy.shop.urls")),
     path("gallery/", include("economy.gallery.urls")),
     path("join/", include("economy.invites.urls")),
+    # Browsers ask for /favicon.ico on pages without an icon link (the admin).
+    path("favicon.ico", FaviconRedirect.as_view(), name="favicon"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -76,6 +90,6 @@ admin.site.site_header = "Casino Club moderation"
 admin.site.site_title = "Casino Club admin"
 
 if settings.DEBUG:
-    from django.conf.urls.static import static
+    from django.conf.urls.static import static as media_patterns
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    urlpatterns += media_patterns(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

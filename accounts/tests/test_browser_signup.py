@@ -28,8 +28,14 @@ def test_new_player_signs_up_and_sees_their_nickname(live_server):
 
         page.wait_for_url(f"{live_server.url}/")
         assert page.get_by_test_id("nav-nickname").inner_text() == "Erin"
-        assert "Welcome back, Erin" in page.locator("h1").inner_text()
+        # She signed up a moment ago: welcomed, not welcomed back.
+        assert page.locator("h1").inner_text() == "Welcome, Erin"
+        # Every game is one click away from the home page.
+        for name in ("Slots", "Roulette", "Rock Paper Scissors", "Rock Paper Scissors live"):
+            assert page.get_by_role("link", name=f"Play {name}", exact=True).is_visible()
         page.screenshot(path="test-artifacts/signup-journey.png", full_page=True)
+        page.get_by_role("link", name="Play Roulette", exact=True).click()
+        page.wait_for_url(f"{live_server.url}/games/roulette/")
 
     from accounts.models import User
 

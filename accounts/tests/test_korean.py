@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
 import pytest
@@ -100,13 +102,15 @@ def test_progression_pages_are_korean(client, player, url, korean, english):
         assert text not in html, text
 
 
-def test_catalog_is_complete():
-    """Every entry of the committed ko catalog is translated and not fuzzy.
+@pytest.mark.parametrize("domain", ["django", "djangojs"])
+def test_catalog_is_complete(domain):
+    """Every entry of the committed ko catalogs (templates and Python; static
+    JavaScript) is translated and not fuzzy.
 
     This reads the committed .po file; after adding or changing strings, run
     ``make messages``, translate, and commit (see docs/i18n.md).
     """
-    po = Path(settings.BASE_DIR) / "locale" / "ko" / "LC_MESSAGES" / "django.po"
+    po = Path(settings.BASE_DIR) / "locale" / "ko" / "LC_MESSAGES" / f"{domain}.po"
     problems = []
     for block in po.read_text(encoding="utf-8").split("\n\n"):
         lines = [line for line in block.strip().splitlines() if not line.startswith("#~")]
@@ -129,3 +133,35 @@ def test_catalog_is_complete():
             problems.append(fields["msgid"])
 
     assert problems == [], f"untranslated or fuzzy in {po}: {problems}"
+
+
+JS_GETTEXT = re.compile(r"""\bgettext(?:_noop)?\(\s*"((?:[^"\\]|\\.)*)"\s*\)""")
+
+
+def static_scripts() -> list[Path]:
+    root = Path(settings.BASE_DIR)
+    return sorted(
+        path
+        for top in ("static", "accounts", "economy", "games")
+        for path in (root / top).rglob("*.js")
+        if "node_modules" not in path.parts
+    )
+
+
+def test_every_javascript_string_is_in_the_djangojs_catalog():
+    po = (Path(settings.BASE_DIR) / "locale/ko/LC_MESSAGES/djangojs.po").read_text("utf-8")
+    strings = {
+        match
+        for path in static_scripts()
+        for match in JS_GETTEXT.findall(path.read_text(encoding="utf-8"))
+    }
+    assert "Waiting for an opponent at this stake…" in strings  # the rule reads the scripts
+    assert sorted(text for text in strings if f'msgid "{text}"' not in po) == []
+
+
+def test_the_javascript_catalog_speaks_korean(client):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ko"
+    response = client.get("/jsi18n/")
+    assert response.status_code == 200
+    # The catalogue is JSON inside a script: non-ASCII text is \u-escaped.
+    assert json.dumps("이 판돈으로 상대를 기다리는 중…")[1:-1] in response.content.decode()

@@ -120,3 +120,92 @@ def test_no_template_has_an_inline_style_attribute():
 def test_the_inline_style_rule_sees_one():
     assert INLINE_STYLE.search('<span style="width: 5%">')
     assert not INLINE_STYLE.search('<span class="bar" data-style="x">')
+
+
+def static_sources(*suffixes: str) -> list[Path]:
+    """The front end's own files (every app's static/ folder), vendored code aside."""
+    return sorted(
+        path
+        for path in ROOT.rglob("static/**/*")
+        if path.suffix in suffixes
+        and not {".venv", "node_modules", "vendor", "staticfiles"} & set(path.parts)
+    )
+
+
+# What a script may not do under the CSP: write a style attribute (setting
+# el.style.prop from a script file is allowed; the attribute is not).
+SCRIPT_STYLE_ATTRIBUTE = re.compile(
+    r"""setAttribute\(\s*["']style["']|\.style\.cssText\s*=|\sstyle\s*=\s*\\?["']"""
+)
+
+
+def test_no_script_or_python_string_writes_a_style_attribute():
+    sources = static_sources(".js", ".mjs") + list(application_modules())
+    offenders = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for path in sources
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if SCRIPT_STYLE_ATTRIBUTE.search(line)
+    ]
+    assert offenders == []
+
+
+def test_the_script_style_rule_sees_one():
+    assert SCRIPT_STYLE_ATTRIBUTE.search('node.setAttribute("style", "width: 5%")')
+    assert SCRIPT_STYLE_ATTRIBUTE.search('box.innerHTML = `<b style="color: red">`;')
+    assert SCRIPT_STYLE_ATTRIBUTE.search("format_html('<span style=\"x\">')")
+    assert not SCRIPT_STYLE_ATTRIBUTE.search("box.style.left = `${x}px`;")
+
+
+# Icons are inline SVG (or the sprite, static/img/icons.svg), never emoji or
+# font glyphs: without an emoji font they draw as empty boxes. These are the
+# pictographic blocks (arrows, symbols, dingbats, emoji); punctuation such as
+# the dash, the ellipsis or the minus sign, and Korean text, stay allowed.
+PICTOGRAPHIC = re.compile(
+    "[\u2190-\u21ff\u2300-\u23ff\u2460-\u27bf\u2900-\u2bff\U0001f000-\U0001faff\ufe0f]"
+)
+
+
+def test_no_template_script_or_stylesheet_draws_an_emoji_or_glyph_icon():
+    sources = template_files() + static_sources(".js", ".mjs", ".css", ".svg")
+    assert len(sources) > 20
+    offenders = [
+        f"{path.relative_to(ROOT)}:{number}: {found}"
+        for path in sources
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if (found := "".join(PICTOGRAPHIC.findall(line)))
+    ]
+    assert offenders == []
+
+
+def rendered_strings(path: Path) -> list[tuple[int, str]]:
+    """A module's string literals, docstrings aside (an arrow there is prose)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docstrings = {
+        id(node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
+    }
+    return [
+        (node.lineno, node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str)
+        if id(node) not in docstrings
+    ]
+
+
+def test_no_python_string_renders_an_emoji_or_glyph_icon():
+    # Strings Python puts on pages (labels, seeded shop previews, notifications).
+    offenders = [
+        f"{path.relative_to(ROOT)}:{number}: {found}"
+        for path in application_modules()
+        for number, text in rendered_strings(path)
+        if (found := "".join(PICTOGRAPHIC.findall(text)))
+    ]
+    assert offenders == []
+
+
+def test_the_glyph_rule_sees_one_and_spares_text():
+    for icon in ("🔔", "⭐", "♠", "☰", "✓", "🪙", "🖼️"):
+        assert PICTOGRAPHIC.search(icon), icon
+    assert not PICTOGRAPHIC.search("한국어 — 1–18 … −5 ’ “x”")

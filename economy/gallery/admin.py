@@ -13,7 +13,7 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
-from django.urls import path, reverse
+from django.urls import path, reverse, reverse_lazy
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -134,7 +134,8 @@ class GalleryItemAdmin(admin.ModelAdmin):
 
     class Media:
         css = {"all": ["economy/gallery_admin.css"]}
-        js = ["economy/gallery_admin.js"]
+        # The site's JavaScript catalogue first: the script translates its help.
+        js = [reverse_lazy("javascript-catalog"), "economy/gallery_admin.js"]
 
     def save_model(self, request, obj, form, change) -> None:
         replaced = ""

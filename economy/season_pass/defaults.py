@@ -16,22 +16,24 @@ SEASON_1 = {
 }
 
 # Items for sale: (slug, name, category, price, preview, color, extra fields).
+# Pages draw each item as its category's SVG icon in its colour; the preview
+# text stays blank (emoji draw as empty boxes without an emoji font).
 SHOP_ITEMS = [
-    ("emote-wave", "Wave", "EMOTE", 150, "👋", "#d4a537", {}),
-    ("emote-gg", "Good game", "EMOTE", 200, "🤝", "#2fbf71", {}),
-    ("title-lucky", "Lucky", "PROFILE_TITLE", 400, "🍀", "#2fbf71", {}),
-    ("frame-emerald", "Emerald frame", "AVATAR_FRAME", 500, "🟢", "#2fbf71", {}),
-    ("cardback-royal", "Royal card back", "CARD_BACK", 600, "👑", "#7b5cd6", {}),
-    ("frame-ruby", "Ruby frame", "AVATAR_FRAME", 800, "🔴", "#d6455d", {}),
-    ("gallery-art-deco", "Art deco gallery", "GALLERY_UNLOCK", 1000, "🖼️", "#d4a537", {}),
-    ("theme-midnight", "Midnight table", "TABLE_THEME", 1200, "🌙", "#3b4a8f", {}),
-    ("frame-founders", "Founders' frame", "AVATAR_FRAME", 1500, "🏛️", "#b08d57", {"stock": 100}),
+    ("emote-wave", "Wave", "EMOTE", 150, "", "#d4a537", {}),
+    ("emote-gg", "Good game", "EMOTE", 200, "", "#2fbf71", {}),
+    ("title-lucky", "Lucky", "PROFILE_TITLE", 400, "", "#2fbf71", {}),
+    ("frame-emerald", "Emerald frame", "AVATAR_FRAME", 500, "", "#2fbf71", {}),
+    ("cardback-royal", "Royal card back", "CARD_BACK", 600, "", "#7b5cd6", {}),
+    ("frame-ruby", "Ruby frame", "AVATAR_FRAME", 800, "", "#d6455d", {}),
+    ("gallery-art-deco", "Art deco gallery", "GALLERY_UNLOCK", 1000, "", "#d4a537", {}),
+    ("theme-midnight", "Midnight table", "TABLE_THEME", 1200, "", "#3b4a8f", {}),
+    ("frame-founders", "Founders' frame", "AVATAR_FRAME", 1500, "", "#b08d57", {"stock": 100}),
     (
         "title-high-roller",
         "High roller",
         "PROFILE_TITLE",
         2000,
-        "💎",
+        "",
         "#6fd3ff",
         {"min_vip_tier": "GOLD"},
     ),
@@ -39,10 +41,10 @@ SHOP_ITEMS = [
 
 # Season pass cosmetics, never sold (listed=False).
 PASS_ITEMS = [
-    ("s1-frame-bronze", "Season 1 bronze frame", "AVATAR_FRAME", 300, "🥉", "#b0703c"),
-    ("s1-title-regular", "Season 1 regular", "PROFILE_TITLE", 500, "🎟️", "#d4a537"),
-    ("s1-cardback-star", "Starry card back", "CARD_BACK", 700, "✨", "#3b4a8f"),
-    ("s1-frame-gold", "Season 1 gold frame", "AVATAR_FRAME", 1500, "🥇", "#d4a537"),
+    ("s1-frame-bronze", "Season 1 bronze frame", "AVATAR_FRAME", 300, "", "#b0703c"),
+    ("s1-title-regular", "Season 1 regular", "PROFILE_TITLE", 500, "", "#d4a537"),
+    ("s1-cardback-star", "Starry card back", "CARD_BACK", 700, "", "#3b4a8f"),
+    ("s1-frame-gold", "Season 1 gold frame", "AVATAR_FRAME", 1500, "", "#d4a537"),
 ]
 
 # Tier: (number, xp_required, reward_kind, coins, xp, item slug)

@@ -86,8 +86,12 @@ def test_player_plays_every_game_and_verifies_a_round(live_server, player):
 
         # Tampering with the published result is caught in the browser.
         rows.nth(0).get_by_role("button").click()  # the newest round: rock-paper-scissors
-        page.locator("[data-testid=verdict][data-verdict=match]").wait_for()
         outcome = page.get_by_label("Published result (JSON)")
+        # The previous round's verdict still reads "match": wait for this round's result.
+        page.wait_for_function(
+            "document.querySelector('[name=outcome]').value.includes('house_move')"
+        )
+        page.locator("[data-testid=verdict][data-verdict=match]").wait_for()
         outcome.fill(outcome.input_value().replace('"house_move":"', '"house_move":"x'))
         page.get_by_test_id("verify").click()
         page.locator("[data-testid=verdict][data-verdict=mismatch]").wait_for()

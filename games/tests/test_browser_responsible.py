@@ -31,7 +31,10 @@ def test_a_limit_set_on_the_page_stops_play_with_a_clear_message(live_server, pl
     )
     base = live_server.url
 
-    with browser_page(viewport={"width": 390, "height": 844}) as page:
+    # The limit's refusal is a 403 the page shows: the one error response expected.
+    with browser_page(
+        viewport={"width": 390, "height": 844}, allow=[(r"/api/games/slots/play$", 403)]
+    ) as page:
         sign_in(page, base, player.email)
         page.goto(f"{base}/profile/")
         page.get_by_test_id("profile-responsible-play").click()

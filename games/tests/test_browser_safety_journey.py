@@ -56,7 +56,10 @@ def test_verify_age_unlock_a_stage_set_a_limit_and_be_stopped(site, make_player,
     base = site.origin
     problems: list[str] = []
 
-    with browser_context(viewport={"width": 390, "height": 844}) as context:
+    # The limit's refusal is a 403 the page shows: the one error response expected.
+    with browser_context(
+        viewport={"width": 390, "height": 844}, allow=[(r"/api/games/slots/play$", 403)]
+    ) as context:
         page = context.new_page()
         expected = []  # the one refusal the journey provokes: the spin over the limit
 

@@ -11,7 +11,7 @@ from games.fairness import DrawStream, hash_server_seed
 from games.models import SeedPair
 from games.registry import get
 from games.services import game_config_active, seed_pair_active
-from tests.support.browser import browser_context
+from tests.support.browser import browser_context, sibling_context
 from tests.support.clients import sign_in
 from tests.support.ledger import give_coins
 from tests.support.servers import Daphne
@@ -67,7 +67,7 @@ def test_a_big_win_appears_on_another_players_open_leaderboard(tmp_path, setting
             assert "Alice" not in rows.inner_text()
             bob_page.locator("[data-leaderboard][data-subscribed=true]").wait_for()
 
-            alice_context = bob_context.browser.new_context()
+            alice_context = sibling_context(bob_context)
             alice_page = alice_context.new_page()
             sign_in(alice_page, server.origin, alice.email)
             alice_page.goto(f"{server.origin}/games/slots/")

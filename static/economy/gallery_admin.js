@@ -3,6 +3,10 @@
 // without this script, and typing in them moves the rectangle.
 "use strict";
 
+// Django's JavaScript catalogue (/jsi18n/, loaded before this file by the admin's
+// Media) defines window.gettext; without it the English stays.
+const gettext = typeof window.gettext === "function" ? window.gettext : (text) => text;
+
 document.addEventListener("DOMContentLoaded", () => {
   const picker = document.querySelector(".gallery-region-picker");
   const fileInput = document.getElementById("id_original");
@@ -19,16 +23,12 @@ document.addEventListener("DOMContentLoaded", () => {
   stage.append(img, box);
   const help = document.createElement("p");
   help.className = "gallery-region-help";
-  help.textContent = gettextOr("Drag on the picture to mark the region stage 2 reveals.");
+  help.textContent = gettext("Drag on the picture to mark the region stage 2 reveals.");
   picker.append(stage, help);
 
   // The original's size: from the server for a saved item, from the file for a new one.
   let originalWidth = Number(picker.dataset.width) || 0;
   let originalHeight = Number(picker.dataset.height) || 0;
-
-  function gettextOr(text) {
-    return typeof window.gettext === "function" ? window.gettext(text) : text;
-  }
 
   function scale() {
     return img.clientWidth ? originalWidth / img.clientWidth : 1;

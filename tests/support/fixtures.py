@@ -74,3 +74,15 @@ def moderator_client(client, moderator):
     """The Django test client signed in as Maude, the moderator."""
     client.force_login(moderator)
     return client
+
+
+@pytest.fixture(scope="session")
+def live_server():
+    """The site over ASGI (pages and sockets) for browser tests; replaces
+    pytest-django's WSGI-only server of the same name, whose helper still
+    gives each test using it a transactional database."""
+    from tests.support.live import ThreadedDaphne
+
+    server = ThreadedDaphne().start()
+    yield server
+    server.stop()

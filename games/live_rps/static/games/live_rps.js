@@ -16,13 +16,29 @@ const el = {
   opponent: root.querySelector("[data-opponent]"),
 };
 
+// Django's JavaScript catalogue (/jsi18n/, the djangojs domain) defines
+// window.gettext before this module runs; without it the English stays.
+// The names are the ones makemessages -d djangojs extracts.
+const gettext = typeof window.gettext === "function" ? window.gettext : (text) => text;
+const interpolate =
+  typeof window.interpolate === "function"
+    ? window.interpolate
+    : (format, values) => format.replace(/%\((\w+)\)s/g, (_, name) => String(values[name]));
+const gettext_noop = (text) => text;
+
 const OUTCOMES = {
-  win: "You won!",
-  loss: "You lost.",
-  tie: "A tie: both stakes returned.",
-  forfeit_win: "Your opponent did not reveal in time: you win.",
-  forfeit_loss: "You did not reveal in time: you lose the stake.",
-  refunded: "The match was called off: both stakes returned.",
+  win: gettext_noop("You won!"),
+  loss: gettext_noop("You lost."),
+  tie: gettext_noop("A tie: both stakes returned."),
+  forfeit_win: gettext_noop("Your opponent did not reveal in time: you win."),
+  forfeit_loss: gettext_noop("You did not reveal in time: you lose the stake."),
+  refunded: gettext_noop("The match was called off: both stakes returned."),
+};
+
+const MOVES = {
+  rock: gettext_noop("rock"),
+  paper: gettext_noop("paper"),
+  scissors: gettext_noop("scissors"),
 };
 
 let socket = null;
@@ -30,10 +46,6 @@ let match = null; // current match id
 let lastMatch = null; // the finished match a rematch would repeat
 let pending = null; // {move, salt} committed but not yet revealed
 let timer = null;
-
-function t(text) {
-  return typeof window.gettext === "function" ? window.gettext(text) : text;
-}
 
 function say(text) {
   el.status.textContent = text;
@@ -51,7 +63,7 @@ function countdown(isoDeadline, label) {
   const end = Date.parse(isoDeadline);
   const tick = () => {
     const left = Math.max(0, Math.ceil((end - Date.now()) / 1000));
-    el.deadline.textContent = `${label}: ${left}s`;
+    el.deadline.textContent = interpolate(gettext("%(label)s: %(seconds)s s"), { label, seconds: left }, true);
     if (left === 0) clearInterval(timer);
   };
   tick();
@@ -95,37 +107,37 @@ const handlers = {
   },
   queued(m) {
     match = m.match;
-    say(t("Waiting for an opponent at this stake…"));
+    say(gettext("Waiting for an opponent at this stake…"));
     show({ cancel: true });
   },
   matched(m) {
     match = m.match;
     pending = recall(m.match);
     el.opponent.textContent = `${m.opponent} (${m.opponent_rating})`;
-    say(t("Matched! Choose your move and lock it in."));
+    say(gettext("Matched! Choose your move and lock it in."));
     show({ move: !pending, cancel: !pending });
-    countdown(m.commit_deadline, t("Time to lock in"));
+    countdown(m.commit_deadline, gettext("Time to lock in"));
   },
   committed() {
-    say(t("Move locked in. Waiting for your opponent…"));
+    say(gettext("Move locked in. Waiting for your opponent…"));
     show({ cancel: true });
   },
   opponent_committed() {
-    say(t("Your opponent has locked in a move."));
+    say(gettext("Your opponent has locked in a move."));
   },
   reveal_phase(m) {
     show({});
-    countdown(m.reveal_deadline, t("Time to reveal"));
+    countdown(m.reveal_deadline, gettext("Time to reveal"));
     pending = pending || recall(m.match);
     if (pending) {
-      say(t("Both moves locked in. Revealing…"));
+      say(gettext("Both moves locked in. Revealing…"));
       send({ type: "reveal", match: m.match, move: pending.move, salt: pending.salt });
     } else {
-      say(t("This browser does not hold your move any more; it cannot be revealed."));
+      say(gettext("This browser does not hold your move any more; it cannot be revealed."));
     }
   },
   revealed() {
-    say(t("Revealed. Waiting for your opponent's reveal…"));
+    say(gettext("Revealed. Waiting for your opponent's reveal…"));
   },
   opponent_revealed() {},
   result(m) {
@@ -134,19 +146,22 @@ const handlers = {
     pending = null;
     lastMatch = m.match;
     match = null;
-    const moves = m.your_move && m.their_move ? ` (${m.your_move} vs ${m.their_move})` : "";
-    say(`${t(OUTCOMES[m.outcome] || m.outcome)}${moves} +${m.payout}`);
+    const moves =
+      m.your_move && m.their_move
+        ? ` ${interpolate(gettext("(%(yours)s against %(theirs)s)"), { yours: gettext(MOVES[m.your_move] || m.your_move), theirs: gettext(MOVES[m.their_move] || m.their_move) }, true)}`
+        : "";
+    say(`${gettext(OUTCOMES[m.outcome] || m.outcome)}${moves} +${m.payout}`);
     el.balance.textContent = m.balance;
     el.rating.textContent = m.rating;
     show({ find: true, rematch: m.outcome !== "refunded" || Boolean(m.their_move) });
   },
   rematch_requested(m) {
-    say(m.by === "you" ? t("Rematch requested. Waiting for your opponent…") : t("Your opponent wants a rematch."));
+    say(m.by === "you" ? gettext("Rematch requested. Waiting for your opponent…") : gettext("Your opponent wants a rematch."));
   },
   cancelled(m) {
     stopCountdown();
     match = null;
-    say(m.reason === "insufficient_coins" ? t("You no longer have the stake; you left the queue.") : t("You left the queue."));
+    say(m.reason === "insufficient_coins" ? gettext("You no longer have the stake; you left the queue.") : gettext("You left the queue."));
     show({ find: true });
   },
   error(m) {
@@ -164,10 +179,10 @@ function connect() {
   });
   socket.addEventListener("close", (event) => {
     if (event.code === 4401) {
-      say(t("Sign in to play live."));
+      say(gettext("Sign in to play live."));
       return;
     }
-    say(t("Connection lost. Reconnecting…"));
+    say(gettext("Connection lost. Reconnecting…"));
     setTimeout(connect, 2000);
   });
 }
