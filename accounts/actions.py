@@ -39,6 +39,7 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import F, Max, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from accounts.action_types import CLIENT_TYPES, ActionContractError, ActionMetadata, spec_for
 from accounts.models import Action, SubscriberMark, User
@@ -340,7 +341,7 @@ def subscriber_lag() -> dict[str, dict]:
 
 class ActionNotAllowed(DomainError):
     code = "action_not_allowed"
-    default_message = "This action type cannot be reported by a client."
+    default_message = gettext_lazy("This action type cannot be reported by a client.")
 
 
 def client_action_record(*, player: User, type: str, metadata: dict | None = None) -> Action:

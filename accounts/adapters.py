@@ -17,9 +17,12 @@ from allauth.account.utils import get_login_redirect_url
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.db import transaction
 from django.urls import reverse
+from django.utils import translation
 
 from accounts.acquisition import acquisition_record
+from accounts.models import User
 from accounts.services import player_logged_in, player_register
+from casino_club.kit.translated import language_base
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -30,6 +33,8 @@ class AccountAdapter(DefaultAccountAdapter):
             user.nickname = data["nickname"]
             user.date_of_birth = data["date_of_birth"]
             return user
+        # The language the signup page (or the app's Accept-Language) was in.
+        user.language = language_base(translation.get_language())
         source = "social" if getattr(form, "sociallogin", None) else "signup"
         with transaction.atomic():
             player = player_register(
@@ -41,6 +46,18 @@ class AccountAdapter(DefaultAccountAdapter):
             # Where the browser first came from (the cc_src cookie); docs/insight.md.
             acquisition_record(player=player, request=request)
         return player
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """allauth's emails (confirmation, password reset) in the player's language.
+
+        A password reset is requested signed out, perhaps from another browser:
+        the stored language wins over the request's, as for notifications.
+        """
+        language = (
+            User.objects.filter(email__iexact=email).values_list("language", flat=True).first()
+        )
+        with translation.override(language or translation.get_language()):
+            super().send_mail(template_prefix, email, context)
 
     def post_login(self, request, user, *, signup: bool, redirect_url, **kwargs):
         if signup:

@@ -106,7 +106,15 @@ class UserAdmin(BaseUserAdmin):
         (None, {"fields": ["email", "password"]}),
         (
             _("Profile"),
-            {"fields": ["nickname", "date_of_birth", "age_verification_state", "time_zone"]},
+            {
+                "fields": [
+                    "nickname",
+                    "date_of_birth",
+                    "age_verification_state",
+                    "time_zone",
+                    "language",
+                ]
+            },
         ),
         (
             _("Access"),
@@ -124,6 +132,7 @@ class UserAdmin(BaseUserAdmin):
                     "date_of_birth",
                     "age_verification_state",
                     "time_zone",
+                    "language",
                 ]
             },
         ),

@@ -4,6 +4,7 @@ import re
 from datetime import time
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.pagination import CursorPagination
@@ -15,7 +16,14 @@ from accounts import notifications, profile
 from accounts.action_types import CLIENT_TYPES
 from accounts.actions import client_action_record
 from accounts.forms import PreferencesForm
-from accounts.models import ALWAYS_DELIVERED, Audience, NotificationKind, User, time_zone_choices
+from accounts.models import (
+    ALWAYS_DELIVERED,
+    PLAYER_LANGUAGES,
+    Audience,
+    NotificationKind,
+    User,
+    time_zone_choices,
+)
 from casino_club.kit.api_fields import StrictBooleanField, StrictCharField, StrictRegexField
 from casino_club.kit.errors import Conflict
 
@@ -66,6 +74,9 @@ class MeView(APIView):
         created_at = serializers.DateTimeField()
         time_zone = serializers.CharField()
         show_on_leaderboards = serializers.BooleanField()
+        language = serializers.CharField(
+            help_text="en or ko; empty until chosen (then Accept-Language decides)."
+        )
         # Added by other apps' profile contributors (accounts does not import them).
         coins = serializers.IntegerField(required=False)
         xp = serializers.IntegerField(required=False)
@@ -84,6 +95,7 @@ class MeView(APIView):
         nickname = StrictRegexField(r"^[\w-]{2,24}$", required=False)
         time_zone = serializers.ChoiceField(choices=time_zone_choices(), required=False)
         show_on_leaderboards = StrictBooleanField(required=False)
+        language = serializers.ChoiceField(choices=PLAYER_LANGUAGES, required=False)
 
     @extend_schema(responses=ProfileSerializer)
     def get(self, request):
@@ -92,7 +104,12 @@ class MeView(APIView):
 
     @extend_schema(request=ProfileUpdateSerializer, responses=ProfileSerializer)
     def patch(self, request):
-        """Change the caller's nickname, time zone or leaderboard visibility."""
+        """Change the caller's nickname, time zone, language or leaderboard visibility.
+
+        ``language`` is what notifications and emails are written in, and what
+        the caller's pages use when signed in with a session; API responses
+        follow the request's ``Accept-Language``.
+        """
         serializer = self.ProfileUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         form = PreferencesForm(
@@ -100,13 +117,14 @@ class MeView(APIView):
                 "nickname": request.user.nickname,
                 "time_zone": request.user.time_zone,
                 "show_on_leaderboards": request.user.show_on_leaderboards,
+                "language": request.user.language,
                 **serializer.validated_data,
             },
             instance=request.user,
         )
         if not form.is_valid():
             if form.has_error("nickname", "nickname_taken"):
-                raise Conflict("That nickname is taken.", fields={"nickname": ["Taken."]})
+                raise Conflict(_("That nickname is taken."), fields={"nickname": [_("Taken.")]})
             raise serializers.ValidationError(
                 {field: [str(error) for error in errors] for field, errors in form.errors.items()}
             )

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Audience
 from casino_club.kit.errors import DomainError
@@ -29,7 +30,7 @@ WAGER_PATHS = ("/games/", "/shop/", "/leaderboards/")
 class InvalidBroadcast(DomainError):
     code = "invalid"
     status = 400
-    default_message = "This message cannot be scheduled."
+    default_message = gettext_lazy("This message cannot be scheduled.")
 
 
 @dataclass(frozen=True)

@@ -5,10 +5,12 @@ from datetime import date
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AdminUserCreationForm
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import (
     ALWAYS_DELIVERED,
+    PLAYER_LANGUAGES,
     NotificationKind,
     User,
     nickname_validator,
@@ -16,6 +18,7 @@ from accounts.models import (
 )
 from accounts.services import date_of_birth_check
 from casino_club.kit.errors import DomainError
+from casino_club.kit.translated import language_base
 
 # Names that mean something else on the site: leaderboards show opted-out
 # players as "Anonymous", so nobody may call themselves that.
@@ -105,10 +108,26 @@ class PlayerCreationForm(AdminUserCreationForm):
 
 class PreferencesForm(forms.ModelForm):
     time_zone = forms.ChoiceField(label=_("Time zone"), choices=time_zone_choices)
+    language = forms.ChoiceField(
+        label=_("Language"),
+        choices=PLAYER_LANGUAGES,
+        required=False,
+        help_text=_("Pages, notifications and emails use it."),
+    )
 
     class Meta:
         model = User
-        fields = ["nickname", "time_zone", "show_on_leaderboards"]
+        fields = ["nickname", "time_zone", "language", "show_on_leaderboards"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.instance.language:
+            # Not chosen yet: offer the language the page is in.
+            self.initial["language"] = language_base(get_language())
+
+    def clean_language(self) -> str:
+        # A form without the field (an older page, the API) keeps the choice.
+        return self.cleaned_data["language"] or self.instance.language
 
     def clean_nickname(self) -> str:
         nickname = self.cleaned_data["nickname"]

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import zoneinfo
 
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.core.exceptions import ValidationError
@@ -31,6 +32,11 @@ def validate_time_zone(value: str) -> None:
 
 def time_zone_choices() -> list[tuple[str, str]]:
     return [(name, name) for name in sorted(zoneinfo.available_timezones())]
+
+
+# The site's languages (settings.LANGUAGES), each in its own script so a
+# player finds theirs whatever the page's language is.
+PLAYER_LANGUAGES = [("en", "English"), ("ko", "한국어")]
 
 
 class UserManager(BaseUserManager):
@@ -74,6 +80,16 @@ class User(AbstractBaseUser, PermissionsMixin):
         default=True,
         help_text=_('When off, you still rank, but as "Anonymous".'),
     )
+    # Empty until the player (or the signup page) chooses: pages then follow
+    # the language cookie or Accept-Language, workers use LANGUAGE_CODE.
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=PLAYER_LANGUAGES,
+        blank=True,
+        default="",
+        help_text=_("Pages, notifications and emails use it; empty follows the browser."),
+    )
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
@@ -110,6 +126,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.time_zone)
+
+    @property
+    def preferred_language(self) -> str:
+        """What to write to this player in when no request says (workers, emails)."""
+        return self.language or settings.LANGUAGE_CODE
 
     def local_date(self, at=None):
         """The calendar date in the player's own time zone (daily bonus, missions)."""

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.db import transaction
+from django.utils.translation import gettext_lazy
 
 from accounts.models import ModeratorAction, NotificationKind, User
 from accounts.notifications import notification_send
@@ -35,12 +36,12 @@ NOTIFY = "player.notify"
 class NotAllowed(DomainError):
     code = "forbidden"
     status = 403
-    default_message = "You may not do that."
+    default_message = gettext_lazy("You may not do that.")
 
 
 class ReasonRequired(DomainError):
     code = "reason_required"
-    default_message = "A reason is required."
+    default_message = gettext_lazy("A reason is required.")
 
 
 def can_moderate(user) -> bool:

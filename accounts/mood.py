@@ -13,6 +13,7 @@ from datetime import date
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from accounts.mood_models import LOW_MOODS, Mood, MoodCheckIn, MoodSettings
 from casino_club.kit.errors import DomainError
@@ -22,7 +23,7 @@ HISTORY_DAYS = 30
 
 class MoodInvalid(DomainError):
     code = "invalid_mood"
-    default_message = "Choose one of the listed moods."
+    default_message = gettext_lazy("Choose one of the listed moods.")
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,9 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Max, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.audiences import InvalidBroadcast, segment_check, segment_recipients
 from accounts.live import SITE_GROUP, push_to_group, push_to_player
@@ -43,13 +44,13 @@ FANOUT_BATCH = 1000
 class NotAllowed(DomainError):
     code = "permission_denied"
     status = 403
-    default_message = "Only moderators may do this."
+    default_message = gettext_lazy("Only moderators may do this.")
 
 
 class InvalidPreferences(DomainError):
     code = "invalid"
     status = 400
-    default_message = "These preferences are not valid."
+    default_message = gettext_lazy("These preferences are not valid.")
 
 
 # --- selectors -------------------------------------------------------------------
@@ -89,6 +90,17 @@ def in_quiet_hours(*, player: User, preference: NotificationPreference, now: dat
 
 def is_moderator(user: User) -> bool:
     return bool(user.is_authenticated and user.is_staff and user.has_perm("accounts.add_broadcast"))
+
+
+def player_language(player: User) -> translation.override:
+    """Write to ``player`` in their language, not the worker's or the request's::
+
+        with player_language(player):
+            notification_send(player=player, title=_("..."), ...)
+
+    Titles and bodies are stored rendered, so the text must be made inside it.
+    """
+    return translation.override(player.preferred_language)
 
 
 # --- delivery --------------------------------------------------------------------
@@ -388,13 +400,14 @@ def inactivity_reminders_send(*, now: datetime | None = None, days: int = INACTI
         preference = preference_get(player=player)
         if in_quiet_hours(player=player, preference=preference, now=now):
             continue
-        notification = notification_send(
-            player=player,
-            kind=NotificationKind.INACTIVITY_REMINDER,
-            title=_("Your daily bonus is waiting"),
-            body=_("Drop by for your free daily coins. Play for fun, and take breaks."),
-            url="/",
-        )
+        with player_language(player):
+            notification = notification_send(
+                player=player,
+                kind=NotificationKind.INACTIVITY_REMINDER,
+                title=_("Your daily bonus is waiting"),
+                body=_("Drop by for your free daily coins. Play for fun, and take breaks."),
+                url="/",
+            )
         if notification is not None:
             sent += 1
     return sent
@@ -413,12 +426,13 @@ def notification_email(*, notification_id: int) -> bool:
     )
     if not claimed:
         return False
-    send_mail(
-        subject=f"Casino Club: {notification.title}",
-        message=notification.body or notification.title,
-        from_email=None,
-        recipient_list=[notification.player.email],
-    )
+    with player_language(notification.player):
+        send_mail(
+            subject=_("Casino Club: %(title)s") % {"title": notification.title},
+            message=notification.body or notification.title,
+            from_email=None,
+            recipient_list=[notification.player.email],
+        )
     return True
 
 

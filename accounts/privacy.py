@@ -43,6 +43,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.acquisition_models import AcquisitionSource, VisitDay
 from accounts.action_types import ActionType
@@ -219,22 +220,24 @@ register_erasure("acquisition", _acquisition_erase)
 class StaffCannotSelfDelete(DomainError):
     code = "staff_account"
     status = 403
-    default_message = "Staff accounts are closed by a superuser, not through this endpoint."
+    default_message = gettext_lazy(
+        "Staff accounts are closed by a superuser, not through this endpoint."
+    )
 
 
 class WrongPassword(DomainError):
     code = "wrong_password"
-    default_message = "The password is not right."
+    default_message = gettext_lazy("The password is not right.")
 
 
 class WrongCode(DomainError):
     code = "wrong_code"
-    default_message = "The authenticator code is not right."
+    default_message = gettext_lazy("The authenticator code is not right.")
 
 
 class ConfirmationRequired(DomainError):
     code = "confirmation_required"
-    default_message = "Type DELETE to confirm."
+    default_message = gettext_lazy("Type DELETE to confirm.")
 
 
 def placeholder_name(player_id: int) -> str:

@@ -83,6 +83,7 @@ def profile_data(*, player: User, now: datetime | None = None) -> dict:
         "created_at": row.created_at,
         "time_zone": row.time_zone,
         "show_on_leaderboards": row.show_on_leaderboards,
+        "language": row.language,
     }
     for contributor in _contributors:
         data.update(contributor.render(row, now))

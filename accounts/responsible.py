@@ -81,18 +81,20 @@ class DailyTimeLimit(PlayBlocked):
 class InvalidLimits(DomainError):
     code = "invalid_limits"
     status = 400
-    default_message = "These limits are not valid."
+    default_message = gettext_lazy("These limits are not valid.")
 
 
 class InvalidExclusion(DomainError):
     code = "invalid_exclusion"
     status = 400
-    default_message = "Choose a duration and confirm."
+    default_message = gettext_lazy("Choose a duration and confirm.")
 
 
 class ExclusionActive(Conflict):
     code = "exclusion_active"
-    default_message = "A break is already running; it can only be made longer, not shorter."
+    default_message = gettext_lazy(
+        "A break is already running; it can only be made longer, not shorter."
+    )
 
 
 # --- the gate ------------------------------------------------------------------------

@@ -16,28 +16,34 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.action_types import ActionType
 from accounts.actions import action_record
-from accounts.models import AgeVerification, JobStatus, User
+from accounts.models import PLAYER_LANGUAGES, AgeVerification, JobStatus, User
 from accounts.selectors import _age_on
 from casino_club.kit.errors import DomainError
 
 
 class InvalidDateOfBirth(DomainError):
     code = "invalid_date"
-    default_message = "Enter a real date of birth."
+    default_message = gettext_lazy("Enter a real date of birth.")
 
 
 class TooYoung(DomainError):
     code = "too_young"
     status = 403
-    default_message = "You are too young to join."
+    default_message = gettext_lazy("You are too young to join.")
+
+
+class UnknownLanguage(DomainError):
+    code = "invalid_language"
+    default_message = gettext_lazy("The site speaks English (en) and Korean (ko).")
 
 
 class MissingNickname(DomainError):
     code = "invalid_nickname"
-    default_message = "A nickname is required."
+    default_message = gettext_lazy("A nickname is required.")
 
 
 def age_on(born: date, today: date) -> int:
@@ -83,6 +89,16 @@ def player_register(*, user: User, nickname: str, date_of_birth: date | None, so
     return user
 
 
+def player_language_set(*, player: User, language: str) -> User:
+    """Remember the player's language (the switcher, the profile page, the API)."""
+    if language not in {code for code, _label in PLAYER_LANGUAGES}:
+        raise UnknownLanguage(fields={"language": [_("Choose English or Korean.")]})
+    if player.language != language:
+        User.objects.filter(pk=player.pk).update(language=language)
+        player.language = language
+    return player
+
+
 def player_logged_in(*, player: User) -> None:
     """Record a login (any interface: the page, the app API, after MFA)."""
     with transaction.atomic():
@@ -97,11 +113,12 @@ def player_create(
     date_of_birth: date,
     is_staff: bool = False,
     source: str = "service",
+    language: str = "",
 ) -> User:
     """Create a player outside allauth (demo data, tests, benchmarks)."""
     if not email:
         raise ValueError("An email address is required.")
-    user = User(email=email, is_staff=is_staff)
+    user = User(email=email, is_staff=is_staff, language=language)
     user.set_password(password)
     return player_register(user=user, nickname=nickname, date_of_birth=date_of_birth, source=source)
 
@@ -119,19 +136,21 @@ class AgeNotMatching(DomainError):
     # well-formed date, so not a 400 for malformed input).
     code = "date_of_birth_mismatch"
     status = 409
-    default_message = "That date of birth does not match the one you signed up with."
+    default_message = gettext_lazy("That date of birth does not match the one you signed up with.")
 
 
 class AgeAlreadyVerified(DomainError):
     code = "already_verified"
     status = 409
-    default_message = "Your age is already verified."
+    default_message = gettext_lazy("Your age is already verified.")
 
 
 class AgeVerificationRevoked(DomainError):
     code = "verification_revoked"
     status = 403
-    default_message = "A moderator withdrew your age verification; contact support to reset it."
+    default_message = gettext_lazy(
+        "A moderator withdrew your age verification; contact support to reset it."
+    )
 
 
 @transaction.atomic

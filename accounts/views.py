@@ -9,11 +9,29 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language
 
 from accounts import notifications, profile
 from accounts.forms import NotificationPreferencesForm, PreferencesForm
+from accounts.models import PLAYER_LANGUAGES
 from accounts.mood_views import home_mood_context, profile_mood_context
+from accounts.services import player_language_set
 from casino_club.kit.errors import DomainError
+
+
+@require_POST
+def language_choose(request):
+    """Django's ``set_language`` (the cookie), and the player's stored language too.
+
+    Signed-in players' pages follow the stored language (``PlayerLanguageMiddleware``),
+    so the header switcher must change it, or the choice would not stick.
+    """
+    response = set_language(request)
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and language in dict(PLAYER_LANGUAGES):
+        player_language_set(player=request.user, language=language)
+    return response
 
 
 def home(request):

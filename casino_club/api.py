@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, JsonResponse
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -43,7 +44,10 @@ def flatten(detail) -> object:
 
 def exception_handler(exc, context):
     if isinstance(exc, DomainError):
-        return Response(error_body(exc.code, exc.message, exc.fields), status=exc.status)
+        # Messages are lazy translations: rendered here, in the request's language.
+        return Response(
+            error_body(exc.code, str(exc.message), flatten(exc.fields)), status=exc.status
+        )
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
@@ -59,7 +63,7 @@ def exception_handler(exc, context):
         if isinstance(detail, dict):
             fields = {k: v for k, v in detail.items() if k != "non_field_errors"}
             non_field = detail.get("non_field_errors")
-            message = non_field[0] if non_field else "Some fields are invalid."
+            message = non_field[0] if non_field else _("Some fields are invalid.")
         else:
             fields = {}
             message = detail[0] if isinstance(detail, list) and detail else str(detail)

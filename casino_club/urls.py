@@ -76,6 +76,9 @@ urlpatterns = [
     path("favicon.ico", FaviconRedirect.as_view(), name="favicon"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    # The header's language switcher: sets the cookie and, for a signed-in
+    # player, their stored language (same name as Django's, found first).
+    path("i18n/setlang/", account_views.language_choose, name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("accounts/", include("allauth.urls")),

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from economy.progression.selectors import events_active
 
-EVENTS_CACHE_KEY = "progression:events:active:v1"
+EVENTS_CACHE_KEY = "progression:events:active:v2"
 EVENTS_CACHE_SECONDS = 30
 
 
@@ -24,8 +24,16 @@ def events(request) -> dict:
         with contextlib.suppress(Exception):
             found = cache.get(EVENTS_CACHE_KEY)
         if found is None:
+            # Both languages: the cache is shared by pages in either (``|localized``).
             found = [
-                {"id": e.pk, "name": e.name, "description": e.description, "ends_at": e.ends_at}
+                {
+                    "id": e.pk,
+                    "name": e.name,
+                    "name_ko": e.name_ko,
+                    "description": e.description,
+                    "description_ko": e.description_ko,
+                    "ends_at": e.ends_at,
+                }
                 for e in events_active()[:3]
             ]
             # The cache only saves a query per page; never fail a page on it.

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy
+
 from casino_club.kit.errors import DomainError
 
 
 class InvalidAmount(DomainError):
     code = "invalid_amount"
     status = 400
-    default_message = "The amount must be a positive whole number of coins."
+    default_message = gettext_lazy("The amount must be a positive whole number of coins.")
 
 
 class UnknownKind(DomainError):
     code = "unknown_kind"
     status = 400
-    default_message = "Unknown ledger kind."
+    default_message = gettext_lazy("Unknown ledger kind.")
 
 
 class TransferNotAllowed(DomainError):
@@ -22,7 +24,7 @@ class TransferNotAllowed(DomainError):
 
     code = "transfer_not_allowed"
     status = 422
-    default_message = "Coins cannot move between these accounts for this kind."
+    default_message = gettext_lazy("Coins cannot move between these accounts for this kind.")
 
 
 class InsufficientCoins(DomainError):
@@ -30,7 +32,7 @@ class InsufficientCoins(DomainError):
 
     code = "insufficient_coins"
     status = 409
-    default_message = "Not enough coins."
+    default_message = gettext_lazy("Not enough coins.")
 
 
 class IdempotencyConflict(DomainError):
@@ -38,25 +40,27 @@ class IdempotencyConflict(DomainError):
 
     code = "idempotency_conflict"
     status = 409
-    default_message = "This Idempotency-Key was already used for a different request."
+    default_message = gettext_lazy("This Idempotency-Key was already used for a different request.")
 
 
 class InvalidIdempotencyKey(DomainError):
     code = "invalid_idempotency_key"
     status = 400
-    default_message = "The Idempotency-Key must be 1 to 64 visible ASCII characters (no spaces)."
+    default_message = gettext_lazy(
+        "The Idempotency-Key must be 1 to 64 visible ASCII characters (no spaces)."
+    )
 
 
 class BonusAlreadyClaimed(DomainError):
     code = "bonus_already_claimed"
     status = 409
-    default_message = "Today's bonus is already claimed. Come back tomorrow."
+    default_message = gettext_lazy("Today's bonus is already claimed. Come back tomorrow.")
 
 
 class RefillNotAvailable(DomainError):
     code = "refill_not_available"
     status = 409
-    default_message = "The refill is not available right now."
+    default_message = gettext_lazy("The refill is not available right now.")
 
 
 class EscrowShortfall(DomainError):
@@ -64,16 +68,16 @@ class EscrowShortfall(DomainError):
 
     code = "escrow_shortfall"
     status = 409
-    default_message = "The escrow does not hold that many coins for this match."
+    default_message = gettext_lazy("The escrow does not hold that many coins for this match.")
 
 
 class ReasonRequired(DomainError):
     code = "reason_required"
     status = 400
-    default_message = "A reason is required."
+    default_message = gettext_lazy("A reason is required.")
 
 
 class NotAModerator(DomainError):
     code = "permission_denied"
     status = 403
-    default_message = "Only moderators may adjust balances."
+    default_message = gettext_lazy("Only moderators may adjust balances.")

@@ -17,7 +17,7 @@ from rest_framework.views import APIView
 
 from casino_club.kit.api_fields import StrictRegexField
 from casino_club.kit.throttles import ThrottledViewMixin
-from games import dialogue, selectors, services
+from games import dialogue, pages, registry, selectors, services
 from games.feedback import LOSS, PUSH, SMALL_RETURN, WIN
 from games.models import GameRound, SeedPair
 
@@ -134,7 +134,11 @@ class GameListView(APIView):
     @extend_schema(responses=OutputSerializer(many=True))
     def get(self, request):
         configs = services.game_configs_active()
-        return Response(selectors.games_catalog(configs=configs))
+        catalog = selectors.games_catalog(configs=configs)
+        for entry in catalog:
+            # The name players see on the game's page, in the request's language.
+            entry["name"] = str(pages.page_of(registry.get(entry["slug"])).name)
+        return Response(catalog)
 
 
 PLAY_DESCRIPTION = """Play one round. The body depends on the game:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import random
 
 from django.core.cache import cache
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 
 from accounts.mood import mood_today
 from casino_club.kit.counters import cache_count
@@ -61,7 +61,7 @@ DONE = "done"
 
 class FeedbackInvalid(DomainError):
     code = "invalid_feedback"
-    default_message = "Unknown action type or outcome."
+    default_message = gettext_lazy("Unknown action type or outcome.")
 
 
 def situation_for(*, action_type: str, outcome: str) -> str:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from casino_club.kit.validation import is_whole_number as is_int
 
 
@@ -48,12 +50,12 @@ class UnknownGame(GameError, KeyError):
 def require_params(params: Any, allowed: set[str]) -> dict[str, Any]:
     """Check ``params`` is a dict without unknown keys, so typos fail loudly."""
     if not isinstance(params, dict):
-        raise BetInvalid("invalid_params", "Parameters must be a JSON object.")
+        raise BetInvalid("invalid_params", _("Parameters must be a JSON object."))
     unknown = sorted(str(key) for key in params if key not in allowed)
     if unknown:
         raise BetInvalid(
             "invalid_params",
-            "Unknown parameter.",
+            _("Unknown parameter."),
             dict.fromkeys(unknown, "unknown parameter"),
         )
     return params
@@ -75,16 +77,21 @@ def require_int(
     """
     field = field or key
     if key not in params or params[key] is None:
-        raise BetInvalid("invalid_params", f"{field} is required.", {field: "required"})
+        raise BetInvalid(
+            "invalid_params", _("%(field)s is required.") % {"field": field}, {field: "required"}
+        )
     value = params[key]
     if not is_int(value):
         raise BetInvalid(
-            "invalid_params", f"{field} must be an integer.", {field: "must be an integer"}
+            "invalid_params",
+            _("%(field)s must be an integer.") % {"field": field},
+            {field: "must be an integer"},
         )
     if not minimum <= value <= maximum:
         raise BetInvalid(
             code,
-            f"{field} must be between {minimum} and {maximum}.",
+            _("%(field)s must be between %(minimum)s and %(maximum)s.")
+            % {"field": field, "minimum": minimum, "maximum": maximum},
             {field: f"must be between {minimum} and {maximum}"},
         )
     return value

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy
 
 from casino_club.kit.errors import NotFound
 from games import registry
@@ -78,7 +79,7 @@ def round_for(*, player, round_id: int) -> GameRound:
         .first()
     )
     if found is None:
-        raise NotFound("No such round.")
+        raise NotFound(gettext_lazy("No such round."))
     return found
 
 

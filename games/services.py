@@ -18,6 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from accounts import responsible
 from accounts.action_types import ActionType
@@ -40,7 +41,7 @@ CLIENT_SEED_PATTERN = re.compile(r"[\x20-\x7e]{1,64}")
 
 
 class GameNotFound(NotFound):
-    default_message = "No such game."
+    default_message = gettext_lazy("No such game.")
 
 
 class BetRejected(DomainError):
@@ -55,14 +56,14 @@ class BetRejected(DomainError):
 
 class ClientSeedInvalid(DomainError):
     code = "invalid_client_seed"
-    default_message = "The client seed must be 1 to 64 printable ASCII characters."
+    default_message = gettext_lazy("The client seed must be 1 to 64 printable ASCII characters.")
 
 
 class ConfigInvalid(DomainError):
     """A configuration the game cannot play, or whose RTP is outside the allowed band."""
 
     code = "invalid_config"
-    default_message = "This configuration cannot be published."
+    default_message = gettext_lazy("This configuration cannot be published.")
 
 
 # --- configurations -----------------------------------------------------------
@@ -410,5 +411,7 @@ def round_play(
 
 def _replayed(game_round: GameRound, *, slug: str, cleaned: dict) -> RoundResult:
     if game_round.game != slug or game_round.params != cleaned:
-        raise IdempotencyConflict("This Idempotency-Key was already used for a different round.")
+        raise IdempotencyConflict(
+            gettext_lazy("This Idempotency-Key was already used for a different round.")
+        )
     return RoundResult(round=game_round, balance=game_round.balance_after, replayed=True)

@@ -17,6 +17,7 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import AgeVerification, ModeratorAction, User
 from accounts.moderation import (
@@ -35,7 +36,7 @@ CORRECT_DATE_OF_BIRTH = "age.correct_dob"
 
 class NoAgeVerification(Conflict):
     code = "not_verified"
-    default_message = "The player has no age verification."
+    default_message = gettext_lazy("The player has no age verification.")
 
 
 def _check(*, actor: User, player: User) -> None:

@@ -7,7 +7,11 @@ schema does not allow uses these instead.
 
 from __future__ import annotations
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+
+from casino_club.kit.translated import localized
 
 
 class StrictBooleanField(serializers.BooleanField):
@@ -34,3 +38,22 @@ class StrictCharField(TextOnlyMixin, serializers.CharField):
 
 class StrictRegexField(TextOnlyMixin, serializers.RegexField):
     pass
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class LocalizedTextField(serializers.Field):
+    """A database text in the request's language: ``field`` or its ``<field>_ko`` twin.
+
+    ``LocalizedTextField("title", source="template")`` reads
+    ``mission.template.title`` (or ``title_ko``); without ``source`` the
+    serialized object itself carries the fields. English when the twin is empty.
+    """
+
+    def __init__(self, field: str, **kwargs) -> None:
+        self.text_field = field
+        kwargs.setdefault("source", "*")
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+
+    def to_representation(self, value) -> str:
+        return localized(value, self.text_field)

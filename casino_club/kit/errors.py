@@ -7,11 +7,13 @@ imports the API layer, so the HTTP status lives here as a plain number.
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy
+
 
 class DomainError(Exception):
     code = "invalid"
     status = 400
-    default_message = "The request could not be completed."
+    default_message = gettext_lazy("The request could not be completed.")
 
     def __init__(self, message: str | None = None, *, fields: dict | None = None) -> None:
         self.message = message or self.default_message
@@ -22,10 +24,10 @@ class DomainError(Exception):
 class NotFound(DomainError):
     code = "not_found"
     status = 404
-    default_message = "Not found."
+    default_message = gettext_lazy("Not found.")
 
 
 class Conflict(DomainError):
     code = "conflict"
     status = 409
-    default_message = "The request conflicts with the current state."
+    default_message = gettext_lazy("The request conflicts with the current state.")

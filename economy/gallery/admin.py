@@ -17,7 +17,7 @@ from django.urls import path, reverse, reverse_lazy
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from casino_club.kit.admin import ReadOnlyAdminMixin
+from casino_club.kit.admin import ReadOnlyAdminMixin, TranslatedAdminMixin
 from economy.gallery.derive import CONTENT_TYPE, Region, derived_file, open_original
 from economy.gallery.services import gallery_item_derive
 from economy.models import Collection, GalleryItem, GalleryUnlock, UnlockCondition
@@ -51,6 +51,8 @@ class GalleryItemForm(forms.ModelForm):
             "collection",
             "title",
             "description",
+            "title_ko",
+            "description_ko",
             "rating",
             "order",
             "published",
@@ -118,14 +120,14 @@ class UnlockConditionInline(admin.TabularInline):
 
 
 @admin.register(Collection)
-class CollectionAdmin(admin.ModelAdmin):
+class CollectionAdmin(TranslatedAdminMixin, admin.ModelAdmin):
     list_display = ["title", "key_item", "published", "sort_order"]
     list_filter = ["published"]
     search_fields = ["title"]
 
 
 @admin.register(GalleryItem)
-class GalleryItemAdmin(admin.ModelAdmin):
+class GalleryItemAdmin(TranslatedAdminMixin, admin.ModelAdmin):
     form = GalleryItemForm
     list_display = ["title", "collection", "rating", "order", "published", "derived_at"]
     list_filter = ["collection", "rating", "published"]

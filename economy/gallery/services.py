@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from casino_club.kit.errors import DomainError, NotFound
@@ -32,37 +33,37 @@ from economy.services import (
 
 class GalleryItemNotFound(NotFound):
     code = "gallery_item_not_found"
-    default_message = "There is no such gallery item."
+    default_message = gettext_lazy("There is no such gallery item.")
 
 
 class CollectionLocked(DomainError):
     code = "collection_locked"
     status = 403
-    default_message = "This collection opens with its key item from the shop."
+    default_message = gettext_lazy("This collection opens with its key item from the shop.")
 
 
 class ConditionNotMet(DomainError):
     code = "condition_not_met"
     status = 403
-    default_message = "The condition for the next stage is not met yet."
+    default_message = gettext_lazy("The condition for the next stage is not met yet.")
 
 
 class StageUnavailable(DomainError):
     code = "stage_unavailable"
     status = 409
-    default_message = "The next stage of this item cannot be unlocked."
+    default_message = gettext_lazy("The next stage of this item cannot be unlocked.")
 
 
 class FullyUnlocked(DomainError):
     code = "already_unlocked"
     status = 409
-    default_message = "Every stage of this item is already unlocked."
+    default_message = gettext_lazy("Every stage of this item is already unlocked.")
 
 
 class IdempotencyKeyRequired(DomainError):
     code = "idempotency_key_required"
     status = 400
-    default_message = "Unlocking with coins needs an Idempotency-Key header."
+    default_message = gettext_lazy("Unlocking with coins needs an Idempotency-Key header.")
 
 
 @dataclass(frozen=True)

@@ -15,9 +15,10 @@ from datetime import datetime, timedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import NotificationKind, User
-from accounts.notifications import notification_send
+from accounts.notifications import notification_send, player_language
 from casino_club.kit.errors import DomainError, NotFound
 from economy.models import InviteCode, LedgerKind, Referral
 from economy.progression.selectors import progress_get
@@ -38,42 +39,42 @@ CODE_PATTERN = re.compile(rf"[{CODE_ALPHABET}]{{{CODE_LENGTH}}}")
 class InvalidInviteCode(DomainError):
     code = "invalid_invite_code"
     status = 400
-    default_message = "That is not an invite code."
+    default_message = gettext_lazy("That is not an invite code.")
 
 
 class InviteNotFound(NotFound):
     code = "invite_not_found"
-    default_message = "No player has this invite code."
+    default_message = gettext_lazy("No player has this invite code.")
 
 
 class OwnInviteCode(DomainError):
     code = "own_invite_code"
     status = 409
-    default_message = "You cannot use your own invite code."
+    default_message = gettext_lazy("You cannot use your own invite code.")
 
 
 class AlreadyInvited(DomainError):
     code = "already_invited"
     status = 409
-    default_message = "You have already used an invite code."
+    default_message = gettext_lazy("You have already used an invite code.")
 
 
 class InviteTooLate(DomainError):
     code = "invite_too_late"
     status = 409
-    default_message = "Invite codes can only be used in your first 7 days."
+    default_message = gettext_lazy("Invite codes can only be used in your first 7 days.")
 
 
 class InviteCircular(DomainError):
     code = "invite_circular"
     status = 409
-    default_message = "You cannot use the code of a player you invited."
+    default_message = gettext_lazy("You cannot use the code of a player you invited.")
 
 
 class InviteLimitReached(DomainError):
     code = "invite_limit_reached"
     status = 429
-    default_message = "This invite code was used too often today. Try again tomorrow."
+    default_message = gettext_lazy("This invite code was used too often today. Try again tomorrow.")
 
 
 def code_normalize(code: object) -> str:
@@ -185,21 +186,25 @@ def referral_reward(*, invitee: User, now: datetime | None = None) -> Referral |
         Referral.objects.filter(pk=referral.pk).update(
             inviter_transaction=payments["inviter"], invitee_transaction=payments["invitee"]
         )
-        notification_send(
-            player=inviter,
-            kind=NotificationKind.INVITE_REWARD,
-            title=_("Your invite paid off"),
-            body=_("%(nickname)s reached level %(level)s: you both get %(coins)s coins.")
-            % {"nickname": invitee.nickname, "level": REWARD_LEVEL, "coins": INVITER_REWARD},
-            url="/profile/",
-        )
-        notification_send(
-            player=invitee,
-            kind=NotificationKind.INVITE_REWARD,
-            title=_("Invite reward"),
-            body=_("You reached level %(level)s: %(coins)s coins for joining with %(nickname)s.")
-            % {"nickname": inviter.nickname, "level": REWARD_LEVEL, "coins": INVITEE_REWARD},
-            url="/profile/",
-        )
+        with player_language(inviter):
+            notification_send(
+                player=inviter,
+                kind=NotificationKind.INVITE_REWARD,
+                title=_("Your invite paid off"),
+                body=_("%(nickname)s reached level %(level)s: you both get %(coins)s coins.")
+                % {"nickname": invitee.nickname, "level": REWARD_LEVEL, "coins": INVITER_REWARD},
+                url="/profile/",
+            )
+        with player_language(invitee):
+            notification_send(
+                player=invitee,
+                kind=NotificationKind.INVITE_REWARD,
+                title=_("Invite reward"),
+                body=_(
+                    "You reached level %(level)s: %(coins)s coins for joining with %(nickname)s."
+                )
+                % {"nickname": inviter.nickname, "level": REWARD_LEVEL, "coins": INVITEE_REWARD},
+                url="/profile/",
+            )
     referral.refresh_from_db()
     return referral

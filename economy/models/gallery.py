@@ -24,6 +24,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from casino_club.kit.translated import KOREAN_HELP, TranslatedText
 from economy.models.progression import VipTier
 
 STAGES = (1, 2, 3)
@@ -76,9 +77,15 @@ class UnlockKind(models.TextChoices):
     VIP_TIER = "VIP_TIER", _("VIP tier reached")
 
 
-class Collection(models.Model):
+class Collection(TranslatedText, models.Model):
     title = models.CharField(max_length=100)
     description = models.CharField(max_length=300, blank=True, default="")
+    title_ko = models.CharField(
+        _("title (Korean)"), max_length=100, blank=True, default="", help_text=KOREAN_HELP
+    )
+    description_ko = models.CharField(
+        _("description (Korean)"), max_length=300, blank=True, default=""
+    )
     key_item = models.ForeignKey(
         "economy.ShopItem",
         on_delete=models.PROTECT,
@@ -98,10 +105,16 @@ class Collection(models.Model):
         return self.title
 
 
-class GalleryItem(models.Model):
+class GalleryItem(TranslatedText, models.Model):
     collection = models.ForeignKey(Collection, on_delete=models.CASCADE, related_name="items")
     title = models.CharField(max_length=100)
     description = models.CharField(max_length=300, blank=True, default="")
+    title_ko = models.CharField(
+        _("title (Korean)"), max_length=100, blank=True, default="", help_text=KOREAN_HELP
+    )
+    description_ko = models.CharField(
+        _("description (Korean)"), max_length=300, blank=True, default=""
+    )
     rating = models.CharField(max_length=8, choices=Rating.choices, default=Rating.GENERAL)
     order = models.PositiveSmallIntegerField(default=0)
     published = models.BooleanField(default=True)

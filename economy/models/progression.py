@@ -18,6 +18,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from casino_club.kit.translated import KOREAN_HELP, TranslatedText
+
 
 class VipTier(models.TextChoices):
     BRONZE = "BRONZE", _("Bronze")
@@ -112,12 +114,18 @@ class MissionPeriod(models.TextChoices):
     WEEKLY = "WEEKLY", _("Weekly")
 
 
-class MissionTemplate(models.Model):
+class MissionTemplate(TranslatedText, models.Model):
     """A mission moderators define; players get a copy per period."""
 
     code = models.SlugField(max_length=50, unique=True)
     title = models.CharField(max_length=100)
     description = models.CharField(max_length=300, blank=True, default="")
+    title_ko = models.CharField(
+        _("title (Korean)"), max_length=100, blank=True, default="", help_text=KOREAN_HELP
+    )
+    description_ko = models.CharField(
+        _("description (Korean)"), max_length=300, blank=True, default=""
+    )
     type = models.CharField(max_length=20, choices=MissionType.choices)
     target = models.PositiveIntegerField(
         validators=[MinValueValidator(1), MaxValueValidator(1_000_000)],
@@ -227,7 +235,7 @@ def _multiplier_validators() -> list:
     return [MinValueValidator(Decimal("1.00")), MaxValueValidator(Decimal("5.00"))]
 
 
-class Event(models.Model):
+class Event(TranslatedText, models.Model):
     """A limited-time event a moderator schedules.
 
     It changes rewards around play (XP, mission rewards, shop prices), never
@@ -236,6 +244,12 @@ class Event(models.Model):
 
     name = models.CharField(max_length=100)
     description = models.CharField(max_length=300, blank=True, default="")
+    name_ko = models.CharField(
+        _("name (Korean)"), max_length=100, blank=True, default="", help_text=KOREAN_HELP
+    )
+    description_ko = models.CharField(
+        _("description (Korean)"), max_length=300, blank=True, default=""
+    )
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
     xp_multiplier = models.DecimalField(

@@ -13,10 +13,15 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from casino_club.kit.translated import KOREAN_HELP, TranslatedText
 
-class Season(models.Model):
+
+class Season(TranslatedText, models.Model):
     slug = models.SlugField(max_length=50, unique=True)
     name = models.CharField(max_length=80)
+    name_ko = models.CharField(
+        _("name (Korean)"), max_length=80, blank=True, default="", help_text=KOREAN_HELP
+    )
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
 

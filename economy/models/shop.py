@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from casino_club.kit.translated import KOREAN_HELP, TranslatedText
 from economy.models.progression import VipTier
 
 
@@ -38,10 +39,16 @@ EQUIPPABLE = frozenset(
 )
 
 
-class ShopItem(models.Model):
+class ShopItem(TranslatedText, models.Model):
     slug = models.SlugField(max_length=50, unique=True)
     name = models.CharField(max_length=80)
     description = models.CharField(max_length=300, blank=True)
+    name_ko = models.CharField(
+        _("name (Korean)"), max_length=80, blank=True, default="", help_text=KOREAN_HELP
+    )
+    description_ko = models.CharField(
+        _("description (Korean)"), max_length=300, blank=True, default=""
+    )
     category = models.CharField(max_length=20, choices=ItemCategory.choices)
     # What the page shows as the item's preview: a glyph and a colour.
     preview = models.CharField(max_length=16, blank=True, help_text=_("An emoji or short text."))

@@ -12,12 +12,12 @@ from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from casino_club.kit.admin import ReadOnlyAdminMixin
+from casino_club.kit.admin import ReadOnlyAdminMixin, TranslatedAdminMixin
 from economy.models import Event, MissionTemplate, PlayerMission, PlayerProgress, XpGrant
 
 
 @admin.register(MissionTemplate)
-class MissionTemplateAdmin(admin.ModelAdmin):
+class MissionTemplateAdmin(TranslatedAdminMixin, admin.ModelAdmin):
     list_display = [
         "title",
         "code",
@@ -32,7 +32,7 @@ class MissionTemplateAdmin(admin.ModelAdmin):
     ]
     list_filter = ["period", "type", "is_active"]
     list_editable = ["is_active", "position"]
-    search_fields = ["code", "title"]
+    search_fields = ["code", "title", "title_ko"]
     prepopulated_fields = {"code": ["title"]}
 
     def has_delete_permission(self, request, obj=None):
@@ -41,7 +41,7 @@ class MissionTemplateAdmin(admin.ModelAdmin):
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(TranslatedAdminMixin, admin.ModelAdmin):
     list_display = [
         "name",
         "starts_at",
@@ -53,7 +53,7 @@ class EventAdmin(admin.ModelAdmin):
         "announced_at",
     ]
     readonly_fields = ["announced_at", "created_by", "created_at"]
-    search_fields = ["name"]
+    search_fields = ["name", "name_ko"]
     date_hierarchy = "starts_at"
 
     @admin.display(description=_("state"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import (
     OpenApiParameter,
     extend_schema,
@@ -12,6 +13,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from casino_club.kit.api_fields import LocalizedTextField
 from casino_club.kit.errors import NotFound
 from casino_club.kit.throttles import ThrottledViewMixin
 from economy.progression import selectors
@@ -37,8 +39,8 @@ class ProgressionErrorSerializer(serializers.Serializer):
 class MissionSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     code = serializers.CharField(source="template.code")
-    title = serializers.CharField(source="template.title")
-    description = serializers.CharField(source="template.description")
+    title = LocalizedTextField("title", source="template")
+    description = LocalizedTextField("description", source="template")
     type = serializers.CharField(source="template.type")
     game = serializers.CharField(source="template.game")
     period = serializers.ChoiceField(["DAILY", "WEEKLY"])
@@ -95,7 +97,7 @@ class MissionClaimView(ThrottledViewMixin, APIView):
     )
     def post(self, request, mission_id: int):
         if mission_id > MAX_ID:
-            raise NotFound("No such mission.")
+            raise NotFound(gettext_lazy("No such mission."))
         result = mission_claim(player=request.user, mission_id=mission_id)
         return Response(self.MissionClaimOutputSerializer(result).data)
 
@@ -103,8 +105,8 @@ class MissionClaimView(ThrottledViewMixin, APIView):
 @extend_schema_serializer(component_name="ProgressionEvent")
 class EventSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    name = serializers.CharField()
-    description = serializers.CharField()
+    name = LocalizedTextField("name")
+    description = LocalizedTextField("description")
     starts_at = serializers.DateTimeField()
     ends_at = serializers.DateTimeField()
     xp_multiplier = serializers.DecimalField(max_digits=3, decimal_places=2)

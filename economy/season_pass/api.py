@@ -7,6 +7,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from casino_club.kit.api_fields import LocalizedTextField
 from casino_club.kit.throttles import ThrottledViewMixin
 from economy.api import ErrorSerializer
 from economy.season_pass import selectors, services
@@ -16,7 +17,7 @@ from economy.shop.api import ShopItemSerializer
 @extend_schema_serializer(component_name="PassSeason")
 class SeasonSerializer(serializers.Serializer):
     slug = serializers.CharField()
-    name = serializers.CharField()
+    name = LocalizedTextField("name")
     starts_at = serializers.DateTimeField()
     ends_at = serializers.DateTimeField()
 

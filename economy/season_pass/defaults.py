@@ -8,6 +8,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from economy.korean_defaults import SEASONS as KOREAN_SEASONS
+from economy.korean_defaults import SHOP_ITEMS as KOREAN_ITEMS
+from economy.korean_defaults import fill_empty
+
 SEASON_1 = {
     "slug": "season-1",
     "name": "Season 1",
@@ -104,6 +108,9 @@ def defaults_seed(*, Season, PassTier, ShopItem) -> None:
                 "item": ShopItem.objects.get(slug=item_slug) if item_slug else None,
             },
         )
+    # Korean names (economy/korean_defaults.py) for rows that have none yet.
+    fill_empty(ShopItem, "slug", KOREAN_ITEMS, ("name",))
+    fill_empty(Season, "slug", KOREAN_SEASONS, ("name",))
 
 
 def defaults_seed_current() -> None:

@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from economy.models import PassClaim, PassTier, Season, XpGrant
 
@@ -116,8 +118,9 @@ def pass_status(*, player, now: datetime | None = None) -> PassStatus:
 
 
 def reward_label(tier: PassTier) -> str:
+    """What a tier gives, in the active language (the page, the API, a notification)."""
     if tier.reward_kind == "COINS":
-        return f"{tier.coins} coins"
+        return _("%(coins)s coins") % {"coins": intcomma(tier.coins)}
     if tier.reward_kind == "XP_BOOST":
-        return f"+{tier.xp} XP"
-    return tier.item.name if tier.item else ""
+        return _("+%(xp)s XP") % {"xp": tier.xp}
+    return tier.item.localized("name") if tier.item else ""

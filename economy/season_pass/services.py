@@ -12,11 +12,12 @@ from datetime import datetime, timedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.action_types import ActionType
 from accounts.actions import action_record
 from accounts.models import NotificationKind, User
-from accounts.notifications import notification_send
+from accounts.notifications import notification_send, player_language
 from accounts.selectors import action_player_ids
 from casino_club.kit.errors import DomainError, NotFound
 from economy.models import (
@@ -49,24 +50,24 @@ COUPON_ACTIVE_DAYS = 7
 
 class NoSeason(NotFound):
     code = "no_season"
-    default_message = "No season is running right now."
+    default_message = gettext_lazy("No season is running right now.")
 
 
 class TierNotFound(NotFound):
     code = "tier_not_found"
-    default_message = "This season has no such tier."
+    default_message = gettext_lazy("This season has no such tier.")
 
 
 class TierLocked(DomainError):
     code = "tier_locked"
     status = 409
-    default_message = "You have not reached this tier yet."
+    default_message = gettext_lazy("You have not reached this tier yet.")
 
 
 class TierAlreadyClaimed(DomainError):
     code = "tier_already_claimed"
     status = 409
-    default_message = "You already claimed this tier."
+    default_message = gettext_lazy("You already claimed this tier.")
 
 
 @dataclass(frozen=True)
@@ -198,14 +199,15 @@ def pass_tiers_reached_many(
             continue
         reached.setdefault(row.player_id, []).append(row.tier)
         if (row.player_id, row.tier.pk) not in claimed:
-            notification_send(
-                player=by_id[row.player_id],
-                kind=NotificationKind.PASS_TIER_CLAIMABLE,
-                title=_("Season pass tier %(number)s is ready") % {"number": row.tier.number},
-                body=_("Claim your reward: %(reward)s.") % {"reward": reward_label(row.tier)},
-                url="/pass/",
-                data={"season": season.slug, "tier": row.tier.number},
-            )
+            with player_language(by_id[row.player_id]):
+                notification_send(
+                    player=by_id[row.player_id],
+                    kind=NotificationKind.PASS_TIER_CLAIMABLE,
+                    title=_("Season pass tier %(number)s is ready") % {"number": row.tier.number},
+                    body=_("Claim your reward: %(reward)s.") % {"reward": reward_label(row.tier)},
+                    url="/pass/",
+                    data={"season": season.slug, "tier": row.tier.number},
+                )
     return reached
 
 

@@ -31,9 +31,11 @@ import contextlib
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from economy.errors import (
     IdempotencyConflict,
@@ -275,7 +277,8 @@ def _insufficient(*, account_id, player_id, needed: int) -> InsufficientCoins:
     lookup = {"pk": account_id} if account_id is not None else {"player_id": player_id}
     balance = Account.objects.filter(**lookup).values_list("balance", flat=True).first() or 0
     return InsufficientCoins(
-        f"Not enough coins: this needs {needed} and the balance is {balance}.",
+        _("Not enough coins: this needs %(needed)s and the balance is %(balance)s.")
+        % {"needed": intcomma(needed), "balance": intcomma(balance)},
         fields={"amount": f"more than the balance of {balance}"},
     )
 

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from casino_club.kit.admin import ReadOnlyAdminMixin
+from casino_club.kit.admin import ReadOnlyAdminMixin, TranslatedAdminMixin
 from economy.models import InventoryItem, PassTier, Referral, Season, ShopItem, ShopPurchase
 
 
 @admin.register(ShopItem)
-class ShopItemAdmin(admin.ModelAdmin):
+class ShopItemAdmin(TranslatedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "category", "price", "listed", "stock", "min_vip_tier"]
     list_filter = ["category", "listed"]
-    search_fields = ["name", "slug"]
+    search_fields = ["name", "name_ko", "slug"]
     filter_horizontal = ["sale_events"]
     prepopulated_fields = {"slug": ["name"]}
 
@@ -39,7 +39,7 @@ class PassTierInline(admin.TabularInline):
 
 
 @admin.register(Season)
-class SeasonAdmin(admin.ModelAdmin):
+class SeasonAdmin(TranslatedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "starts_at", "ends_at"]
     inlines = [PassTierInline]
     prepopulated_fields = {"slug": ["name"]}

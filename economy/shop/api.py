@@ -7,6 +7,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from casino_club.kit.api_fields import LocalizedTextField
 from casino_club.kit.throttles import ThrottledViewMixin
 from economy.api import IDEMPOTENCY_HEADER, ErrorSerializer
 from economy.services import idempotency_key_check
@@ -16,8 +17,8 @@ from economy.shop import selectors, services
 @extend_schema_serializer(component_name="ShopItem")
 class ShopItemSerializer(serializers.Serializer):
     slug = serializers.CharField()
-    name = serializers.CharField()
-    description = serializers.CharField()
+    name = LocalizedTextField("name")
+    description = LocalizedTextField("description")
     category = serializers.CharField()
     preview = serializers.CharField()
     color = serializers.CharField()
@@ -44,7 +45,7 @@ class OfferSerializer(serializers.Serializer):
         return offer.price.price if offer.price.on_sale else None
 
     def get_sale_event(self, offer) -> str | None:
-        return offer.price.event.name if offer.price.event else None
+        return offer.price.event.localized("name") if offer.price.event else None
 
 
 @extend_schema_serializer(component_name="ShopInventoryItem")

@@ -121,7 +121,7 @@ def inventory_for(*, player) -> QuerySet[InventoryItem]:
 def cosmetic_data(item: ShopItem) -> dict:
     return {
         "slug": item.slug,
-        "name": item.name,
+        "name": item.localized("name"),
         "category": item.category,
         "preview": item.preview,
         "color": item.color,

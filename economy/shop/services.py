@@ -12,6 +12,7 @@ from datetime import datetime
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from accounts.action_types import ActionType
 from accounts.actions import action_record
@@ -40,42 +41,42 @@ class InvalidQuantity(DomainError):
 
 class ItemNotFound(NotFound):
     code = "item_not_found"
-    default_message = "There is no such item in the shop."
+    default_message = gettext_lazy("There is no such item in the shop.")
 
 
 class ItemUnavailable(DomainError):
     code = "item_unavailable"
     status = 409
-    default_message = "This item is not on sale right now."
+    default_message = gettext_lazy("This item is not on sale right now.")
 
 
 class SoldOut(DomainError):
     code = "sold_out"
     status = 409
-    default_message = "This item is sold out."
+    default_message = gettext_lazy("This item is sold out.")
 
 
 class TierTooLow(DomainError):
     code = "vip_tier_too_low"
     status = 403
-    default_message = "This item is for a higher VIP tier."
+    default_message = gettext_lazy("This item is for a higher VIP tier.")
 
 
 class OwnedLimit(DomainError):
     code = "already_owned"
     status = 409
-    default_message = "You already own as many of this item as one player can."
+    default_message = gettext_lazy("You already own as many of this item as one player can.")
 
 
 class NotOwned(NotFound):
     code = "not_owned"
-    default_message = "You do not own this item."
+    default_message = gettext_lazy("You do not own this item.")
 
 
 class NotEquippable(DomainError):
     code = "not_equippable"
     status = 409
-    default_message = "This item is not something you wear."
+    default_message = gettext_lazy("This item is not something you wear.")
 
 
 @dataclass(frozen=True)

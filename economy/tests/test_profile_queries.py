@@ -72,6 +72,7 @@ def test_me_is_three_queries_with_the_session(client, full_profile, django_asser
         "created_at": body["created_at"],
         "time_zone": "UTC",
         "show_on_leaderboards": True,
+        "language": "",
         "coins": 5000 - 500 - 150 - 400,
         "invite_code": code,
         "invite_url": f"/join/{code}/",

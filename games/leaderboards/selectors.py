@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from casino_club.kit.errors import DomainError, NotFound
@@ -20,12 +21,12 @@ ANONYMOUS = "Anonymous"
 
 class UnknownBoard(NotFound):
     code = "unknown_board"
-    default_message = "No such leaderboard."
+    default_message = gettext_lazy("No such leaderboard.")
 
 
 class UnknownPeriod(DomainError):
     code = "invalid_period"
-    default_message = "The period must be daily, weekly or alltime."
+    default_message = gettext_lazy("The period must be daily, weekly or alltime.")
 
 
 def board_check(board: str) -> str:

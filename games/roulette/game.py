@@ -23,6 +23,8 @@ from fractions import Fraction
 from math import sqrt
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from games.errors import BetInvalid, is_int, require_int, require_params
 from games.fairness import Draws
 from games.registry import GameSpec
@@ -144,11 +146,11 @@ class RouletteSpec(GameSpec):
         params = require_params(params, {"bets"})
         bets = params.get("bets")
         if not isinstance(bets, list) or not bets:
-            raise BetInvalid("invalid_params", "Place at least one bet.", {"bets": "required"})
+            raise BetInvalid("invalid_params", _("Place at least one bet."), {"bets": "required"})
         if len(bets) > config["max_bets"]:
             raise BetInvalid(
                 "too_many_bets",
-                f"At most {config['max_bets']} bets per spin.",
+                _("At most %(count)s bets per spin.") % {"count": config["max_bets"]},
                 {"bets": f"at most {config['max_bets']} bets"},
             )
         cleaned = [self._clean_bet(bet, f"bets.{i}", config) for i, bet in enumerate(bets)]
@@ -156,7 +158,8 @@ class RouletteSpec(GameSpec):
         if total > config["table_max"]:
             raise BetInvalid(
                 "table_limit_exceeded",
-                f"The bets add up to {total}; the table takes at most {config['table_max']}.",
+                _("The bets add up to %(total)s; the table takes at most %(maximum)s.")
+                % {"total": total, "maximum": config["table_max"]},
                 {"bets": f"total must be at most {config['table_max']}"},
             )
         return {"bets": cleaned}
@@ -164,27 +167,29 @@ class RouletteSpec(GameSpec):
     def _clean_bet(self, bet: Any, path: str, config: dict[str, Any]) -> dict[str, Any]:
         if not isinstance(bet, dict):
             raise BetInvalid(
-                "invalid_params", "Each bet must be an object.", {path: "not an object"}
+                "invalid_params", _("Each bet must be an object."), {path: "not an object"}
             )
         unknown = sorted(str(key) for key in bet if key not in ("type", "value", "amount"))
         if unknown:
             raise BetInvalid(
                 "invalid_params",
-                "Unknown bet field.",
+                _("Unknown bet field."),
                 {f"{path}.{key}": "unknown field" for key in unknown},
             )
         bet_type = bet.get("type")
         if not isinstance(bet_type, str) or bet_type not in ODDS:
             raise BetInvalid(
                 "invalid_params",
-                "Unknown bet type.",
+                _("Unknown bet type."),
                 {f"{path}.type": f"must be one of {', '.join(ODDS)}"},
             )
         try:
             value, _covered = covered_numbers(bet_type, bet.get("value"))
         except ValueError as error:
             raise BetInvalid(
-                "invalid_params", f"Invalid {bet_type} bet: {error}.", {f"{path}.value": str(error)}
+                "invalid_params",
+                _("Invalid %(type)s bet: %(error)s.") % {"type": bet_type, "error": error},
+                {f"{path}.value": str(error)},
             ) from None
         amount = require_int(
             bet, "amount", config["min_bet"], config["max_bet"], field=f"{path}.amount"

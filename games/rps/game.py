@@ -14,6 +14,8 @@ from fractions import Fraction
 from math import floor, sqrt
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from games.errors import BetInvalid, require_int, require_params
 from games.fairness import Draws
 from games.registry import GameSpec
@@ -55,7 +57,7 @@ class RockPaperScissorsSpec(GameSpec):
         move = params.get("move")
         if not isinstance(move, str) or move not in MOVES:
             raise BetInvalid(
-                "invalid_params", "Choose rock, paper or scissors.", {"move": "invalid choice"}
+                "invalid_params", _("Choose rock, paper or scissors."), {"move": "invalid choice"}
             )
         bet = require_int(params, "bet", config["min_bet"], config["max_bet"])
         return {"bet": bet, "move": move}

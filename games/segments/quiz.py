@@ -7,6 +7,7 @@ from collections import Counter
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from casino_club.kit.errors import DomainError
 from games.segments.models import PlayStyle, ProfileQuiz
@@ -15,7 +16,7 @@ from games.segments.models import PlayStyle, ProfileQuiz
 class QuizAnswerInvalid(DomainError):
     code = "invalid_quiz_answer"
     status = 400
-    default_message = "Each question needs one of its own answers."
+    default_message = gettext_lazy("Each question needs one of its own answers.")
 
 
 def quiz_questions() -> list[dict]:

@@ -25,7 +25,11 @@ function tick() {
   if (banner && !banner.querySelector(".event")) banner.hidden = true;
 }
 
+// The push carries both languages; the page's own (<html lang>) wins, English otherwise.
+const korean = document.documentElement.lang.startsWith("ko");
+
 function addEvent(event) {
+  if (korean) event = { ...event, name: event.name_ko || event.name, description: event.description_ko || event.description };
   if (!banner || banner.querySelector(`[data-event-id="${event.id}"]`)) return;
   const line = document.createElement("p");
   line.className = "event";

@@ -14,6 +14,7 @@ from django.db import transaction
 from economy.gallery.demo_art import demo_jpeg
 from economy.gallery.derive import Region, derived_file
 from economy.gallery.services import gallery_item_create, gallery_item_derive
+from economy.korean_defaults import korean_fill_current
 from economy.models import Collection, PassTier, ShopItem, UnlockCondition
 from economy.season_pass.defaults import defaults_seed_current
 
@@ -93,6 +94,7 @@ class Command(BaseCommand):
                 elif not derived_file(item.asset_token, 3).is_file():
                     gallery_item_derive(item)
                     derived += 1
+            korean_fill_current()
         self.stdout.write(
             f"Gallery demo: {created} pictures created, {derived} derived again, "
             f"in “{collection.title}” (key: {key.name})."

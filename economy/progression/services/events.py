@@ -32,16 +32,20 @@ def events_announce(*, now: datetime | None = None) -> int:
                 "id": event.pk,
                 "name": event.name,
                 "description": event.description,
+                # Open pages pick the one for their language (English when empty).
+                "name_ko": event.localized("name", "ko"),
+                "description_ko": event.localized("description", "ko"),
                 "starts_at": event.starts_at.isoformat(),
                 "ends_at": event.ends_at.isoformat(),
             }
         )
         for player in active_players(now=now).iterator(chunk_size=1000):
+            language = player.preferred_language
             notification_send(
                 player=player,
                 kind=NotificationKind.EVENT_STARTED,
-                title=event.name,
-                body=event.description,
+                title=event.localized("name", language),
+                body=event.localized("description", language),
                 url="/missions/",
                 data={"event": event.pk, "ends_at": event.ends_at.isoformat()},
             )

@@ -17,11 +17,12 @@ from itertools import pairwise
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.action_types import ActionType
 from accounts.actions import action_record
 from accounts.models import Action, NotificationKind, User
-from accounts.notifications import notification_send
+from accounts.notifications import notification_send, player_language
 from accounts.selectors import action_times
 from casino_club.kit.errors import Conflict, NotFound
 from economy.models import (
@@ -52,12 +53,12 @@ MISSION_CLAIM_SCOPE = "mission_claim"
 
 class MissionNotCompleted(Conflict):
     code = "mission_not_completed"
-    default_message = "This mission is not completed yet."
+    default_message = gettext_lazy("This mission is not completed yet.")
 
 
 class MissionAlreadyClaimed(Conflict):
     code = "mission_already_claimed"
-    default_message = "This mission's reward was already claimed."
+    default_message = gettext_lazy("This mission's reward was already claimed.")
 
 
 def missions_assign(*, player: User, now: datetime | None = None) -> int:
@@ -125,14 +126,15 @@ def missions_current(*, player: User, now: datetime | None = None) -> list[Playe
 def _complete(mission: PlayerMission, now: datetime) -> None:
     """Mark done and tell the player; callers hold the row lock, so this runs once."""
     mission.completed_at = now
-    notification_send(
-        player=mission.player,
-        kind=NotificationKind.MISSION_COMPLETED,
-        title=_("Mission complete: %(title)s") % {"title": mission.template.title},
-        body=_("Claim your reward on the missions page."),
-        url="/missions/",
-        data={"mission": mission.pk},
-    )
+    with player_language(mission.player):
+        notification_send(
+            player=mission.player,
+            kind=NotificationKind.MISSION_COMPLETED,
+            title=_("Mission complete: %(title)s") % {"title": mission.template.localized("title")},
+            body=_("Claim your reward on the missions page."),
+            url="/missions/",
+            data={"mission": mission.pk},
+        )
 
 
 def _progress_for(action: Action, mission_type: str, game: str) -> int:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -18,7 +19,7 @@ from accounts.action_types import ActionType
 from accounts.actions import action_record
 from accounts.middleware import has_second_factor
 from accounts.models import NotificationKind, User
-from accounts.notifications import notification_send
+from accounts.notifications import notification_send, player_language
 from economy.models import LedgerKind, PlayerProgress, XpGrant, XpSource
 from economy.progression import rules
 from economy.progression.selectors import boosts_from, events_overlapping
@@ -110,18 +111,21 @@ def _levels_and_tier(*, progress: PlayerProgress, now: datetime) -> None:
                 reward += coins
         progress.level = new_level
         progress.save(update_fields=["level"])
-        body = _("Keep playing for fun, and remember to take breaks.")
-        if reward:
-            body = _("You received %(coins)s coins as a level reward.") % {"coins": reward}
-        # One notification for a jump of several levels; one action per level.
-        notification_send(
-            player=player,
-            kind=NotificationKind.LEVEL_UP,
-            title=_("You reached level %(level)s") % {"level": new_level},
-            body=body,
-            url="/profile/",
-            data={"level": new_level},
-        )
+        with player_language(player):
+            body = _("Keep playing for fun, and remember to take breaks.")
+            if reward:
+                body = _("You received %(coins)s coins as a level reward.") % {
+                    "coins": intcomma(reward)
+                }
+            # One notification for a jump of several levels; one action per level.
+            notification_send(
+                player=player,
+                kind=NotificationKind.LEVEL_UP,
+                title=_("You reached level %(level)s") % {"level": new_level},
+                body=body,
+                url="/profile/",
+                data={"level": new_level},
+            )
     _tier_check(progress=progress)
 
 
@@ -140,18 +144,19 @@ def _tier_check(*, progress: PlayerProgress) -> None:
         value=rules.tier_rank(reached),
         metadata={"tier": reached},
     )
-    notification_send(
-        player=progress.player,
-        kind=NotificationKind.TIER_UP,
-        title=_("Welcome to VIP %(tier)s") % {"tier": rule.label},
-        body=_(
-            "Your daily bonus is now multiplied by %(multiplier)s "
-            "and %(tier)s items open in the shop."
+    with player_language(progress.player):
+        notification_send(
+            player=progress.player,
+            kind=NotificationKind.TIER_UP,
+            title=_("Welcome to VIP %(tier)s") % {"tier": rule.label},
+            body=_(
+                "Your daily bonus is now multiplied by %(multiplier)s "
+                "and %(tier)s items open in the shop."
+            )
+            % {"multiplier": rule.daily_bonus_multiplier, "tier": rule.label},
+            url="/profile/",
+            data={"tier": reached},
         )
-        % {"multiplier": rule.daily_bonus_multiplier, "tier": rule.label},
-        url="/profile/",
-        data={"tier": reached},
-    )
     _two_factor_suggest(player=progress.player, previous=previous, reached=reached)
 
 
@@ -161,17 +166,18 @@ def _two_factor_suggest(*, player: User, previous: str, reached: str) -> None:
     crossed = rules.tier_rank(previous) < threshold <= rules.tier_rank(reached)
     if not crossed or has_second_factor(player):
         return
-    notification_send(
-        player=player,
-        kind=NotificationKind.TIER_UP,
-        title=_("Protect your VIP account"),
-        body=_(
-            "Turn on two-factor authentication: an app on your phone gives a code "
-            "at each sign-in, so a stolen password alone cannot open your account."
-        ),
-        url=reverse("mfa_index"),
-        data={"tier": reached, "suggestion": "two_factor"},
-    )
+    with player_language(player):
+        notification_send(
+            player=player,
+            kind=NotificationKind.TIER_UP,
+            title=_("Protect your VIP account"),
+            body=_(
+                "Turn on two-factor authentication: an app on your phone gives a code "
+                "at each sign-in, so a stolen password alone cannot open your account."
+            ),
+            url=reverse("mfa_index"),
+            data={"tier": reached, "suggestion": "two_factor"},
+        )
 
 
 @dataclass(frozen=True)

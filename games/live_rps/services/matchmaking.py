@@ -8,6 +8,7 @@ from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts import responsible
 from accounts.live import push_to_group
@@ -56,7 +57,7 @@ def match_find(*, player, stake: object, now: datetime | None = None) -> FindRes
     responsible.play_check(player=player, stake=stake, at=now)
     if player_balance(player=player) < stake:
         # Fast refusal; the escrow hold below is what actually guarantees it.
-        raise InsufficientCoins(f"Not enough coins for a stake of {stake}.")
+        raise InsufficientCoins(_("Not enough coins for a stake of %(stake)s.") % {"stake": stake})
     with transaction.atomic():
         # The finder's play-settings lock first: two tabs of one player wait here,
         # before either touches a candidate's rows or the escrow account.
