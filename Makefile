@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 MANAGE := $(PY) manage.py
 
-.PHONY: run test venv venv-dev migrate seed lint format messages check-deploy \
+.PHONY: run test venv venv-dev migrate seed lint format messages check-deploy screenshots \
         bench bench-ledger bench-games bench-live bench-growth bench-load bench-lighthouse clean
 
 $(VENV)/bin/python:
@@ -62,6 +62,11 @@ messages: venv
 	$(MANAGE) makemessages -l ko --ignore=.venv --ignore=var
 	$(MANAGE) makemessages -d djangojs -l ko --ignore=.venv --ignore=var --ignore=static/vendor
 	$(MANAGE) compilemessages --ignore=.venv
+
+## README's screenshots: the browser tour at both sizes, then the first screen of three pages.
+screenshots: venv-dev
+	@eval "$$(.ci/detect-services)" && $(PY) -m pytest -q casino_club/tests/test_browser_tour.py -k every_page
+	$(PY) tests/support/screenshots.py
 
 bench-ledger: venv-dev
 	@eval "$$(.ci/detect-services)" && $(PY) benchmarks/ledger.py

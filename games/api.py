@@ -7,11 +7,13 @@ shapes the answer. Domain errors become the API's error JSON in
 
 from __future__ import annotations
 
+from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
 from rest_framework import generics, serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import CursorPagination
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -120,25 +122,50 @@ def round_feedback(result, player) -> dict:
     return {**result.feedback, "line": line}
 
 
+@extend_schema_serializer(component_name="GameCatalogEntry")
+class GameEntrySerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    name = serializers.CharField()
+    version = serializers.IntegerField()
+    math = serializers.DictField()
+    limits = serializers.DictField(child=serializers.IntegerField())
+    config = serializers.DictField(
+        help_text="The active configuration, in full: what `math` is computed from "
+        "(slots: reel strips, paylines, paytable; roulette and RPS: limits and pays)."
+    )
+
+
+def _shown_name(entry: dict) -> dict:
+    # The name players see on the game's page, in the request's language.
+    entry["name"] = str(pages.page_of(registry.get(entry["slug"])).name)
+    return entry
+
+
 class GameListView(APIView):
-    """Every game with its published math (exact, from the active configuration) and limits."""
+    """Every game with its published math (exact, from the active configuration),
+    limits and full configuration. Public: odds are published before signing up."""
 
-    @extend_schema_serializer(component_name="GameCatalogEntry")
-    class OutputSerializer(serializers.Serializer):
-        slug = serializers.CharField()
-        name = serializers.CharField()
-        version = serializers.IntegerField()
-        math = serializers.DictField()
-        limits = serializers.DictField(child=serializers.IntegerField())
+    permission_classes = (AllowAny,)
 
-    @extend_schema(responses=OutputSerializer(many=True))
+    @extend_schema(responses=GameEntrySerializer(many=True))
     def get(self, request):
         configs = services.game_configs_active()
-        catalog = selectors.games_catalog(configs=configs)
-        for entry in catalog:
-            # The name players see on the game's page, in the request's language.
-            entry["name"] = str(pages.page_of(registry.get(entry["slug"])).name)
-        return Response(catalog)
+        return Response([_shown_name(entry) for entry in selectors.games_catalog(configs=configs)])
+
+
+class GameDetailView(APIView):
+    """One game's published math, limits and full active configuration (public)."""
+
+    permission_classes = (AllowAny,)
+
+    @extend_schema(responses=GameEntrySerializer)
+    def get(self, request, slug: str):
+        try:
+            spec = registry.get(slug)
+        except registry.UnknownGame:
+            raise Http404 from None
+        configs = services.game_configs_active()
+        return Response(_shown_name(selectors.game_entry(spec, configs[spec.slug])))
 
 
 PLAY_DESCRIPTION = """Play one round. The body depends on the game:

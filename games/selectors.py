@@ -32,25 +32,26 @@ def active_configs() -> dict[str, GameConfig]:
     return {config.game: config for config in GameConfig.objects.filter(is_active=True)}
 
 
+def game_entry(spec: registry.GameSpec, config: GameConfig) -> dict[str, Any]:
+    """One game as published: its active version, exact math, limits and the full
+    configuration the math is computed from (reel strips, paylines, paytable...)."""
+    return {
+        "slug": spec.slug,
+        "name": spec.name,
+        "version": config.version,
+        "math": config.math,
+        "limits": config_limits(config.data),
+        "config": config.data,
+    }
+
+
 def games_catalog(*, configs: dict[str, GameConfig]) -> list[dict[str, Any]]:
     """Every registered game with its active version's published math and limits.
 
     ``configs`` is ``games.services.game_configs_active()`` (which creates a
     missing version 1, a write this selector leaves to the service).
     """
-    catalog = []
-    for spec in registry.all_games():
-        config = configs[spec.slug]
-        catalog.append(
-            {
-                "slug": spec.slug,
-                "name": spec.name,
-                "version": config.version,
-                "math": config.math,
-                "limits": config_limits(config.data),
-            }
-        )
-    return catalog
+    return [game_entry(spec, configs[spec.slug]) for spec in registry.all_games()]
 
 
 def rounds_for(

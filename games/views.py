@@ -9,13 +9,14 @@ Each game's page (template, name, extra context) comes from its folder's
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
 
-from games import registry
+from games import registry, services
 from games.pages import active_config, figures, page_of
 from games.social_proof import social_proof
 
@@ -43,10 +44,14 @@ def lobby(request):
 def game_page(request, slug: str):
     spec = _spec_or_404(slug)
     page = page_of(spec)
-    config, math = active_config(spec)
+    active = services.game_config_active(slug=spec.slug)
+    config, math = active.data, active.math
     context: dict[str, Any] = {
         "game": {"slug": spec.slug, "name": page.name},
         "config": config,
+        # Published in full, so anyone can recompute the math (docs/fairness.md).
+        "config_json": json.dumps(config, indent=2, sort_keys=True),
+        "config_version": active.version,
         "math": math,
         "figures": figures(math),
         "social_proof": social_proof(),

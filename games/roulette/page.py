@@ -52,6 +52,7 @@ def roulette_context(config: dict[str, Any], math: dict[str, Any]) -> dict[str, 
         "house_edge_fraction": "1/37",
         "hot_cold": roulette_hot_cold(),
         "wheel": {"order": WHEEL_ORDER, "red": sorted(RED)},
+        "configuration_tables": "games/_roulette_configuration.html",
         "chips": [
             c for c in (1, 5, 10, 25, 100, 500) if config["min_bet"] <= c <= config["max_bet"]
         ],

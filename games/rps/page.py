@@ -10,7 +10,10 @@ from games.pages import GamePage
 
 
 def rps_context(config: dict[str, Any], math: dict[str, Any]) -> dict[str, Any]:
-    return {"win_pays": config["win_pays"]}
+    return {
+        "win_pays": config["win_pays"],
+        "configuration_tables": "games/_rps_configuration.html",
+    }
 
 
 PAGE = GamePage(

@@ -325,3 +325,41 @@ def brute_force_math(config: dict[str, Any], lines: int | None = None) -> dict[s
     """``exact_math`` computed the slow, obvious way; only for tiny configs."""
     lines = len(config["paylines"]) if lines is None else lines
     return summarise(brute_force_distribution(config, lines), lines)
+
+
+# --- check it yourself ----------------------------------------------------------------------------
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m games.slots.math game.json``: exact figures of a published configuration.
+
+    ``game.json`` is what ``GET /api/games/slots`` answers (or its ``config``
+    alone). Run it from a checkout of the repository (as a module: a script in
+    this folder would shadow the standard library's ``math``); it needs only
+    Python's standard library, no Django, so a player can recompute the
+    published RTP themselves.
+    """
+    import argparse
+    import sys
+
+    parser = argparse.ArgumentParser(description=main.__doc__.splitlines()[0])
+    parser.add_argument("json_file", help="GET /api/games/slots saved to a file ('-' for stdin)")
+    parser.add_argument("--lines", type=int, default=None, help="paylines played (default: all)")
+    args = parser.parse_args(argv)
+    if args.json_file == "-":
+        data = json.load(sys.stdin)
+    else:
+        with open(args.json_file, encoding="utf-8") as handle:
+            data = json.load(handle)
+    config = data.get("config", data)
+    try:
+        check_config(config)
+    except (ValueError, KeyError, TypeError) as error:
+        parser.exit(2, f"not a slot configuration: {error!r}\n")
+    figures = exact_math(config, args.lines)
+    print(json.dumps({**figures, "rtp_percent": f"{figures['rtp'] * 100:.4f}%"}, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -78,7 +78,25 @@ def slots_context(config: dict[str, Any], math: dict[str, Any]) -> dict[str, Any
         {"symbol": labels[code], "pays": pays}
         for code, pays in sorted(config["paytable"].items(), key=lambda item: -item[1][-1])
     ]
+    reels = config["reels"]
+    rows_named = {0: _("top"), 1: _("middle"), 2: _("bottom")}
     return {
+        # The full configuration in tables: how many stops of each symbol every
+        # reel has, each strip in order, and the rows each payline reads.
+        "strip_counts": [
+            {"symbol": symbol, "counts": [strip.count(symbol["code"]) for strip in reels]}
+            for symbol in symbols
+        ],
+        "strip_lengths": [len(strip) for strip in reels],
+        "strips": [
+            {"reel": index + 1, "labels": [str(labels[code]["label"]) for code in strip]}
+            for index, strip in enumerate(reels)
+        ],
+        "paylines_shown": [
+            {"number": index + 1, "rows": [rows_named.get(row, row) for row in line]}
+            for index, line in enumerate(config["paylines"])
+        ],
+        "configuration_tables": "games/_slots_configuration.html",
         "symbols": symbols,
         "paytable": paytable,
         "scatter": labels[config["scatter"]],

@@ -76,3 +76,28 @@ document.addEventListener("live:notification", (event) => {
   setTimeout(() => toast.remove(), 6000);
 });
 document.addEventListener("live:notification.read", (event) => setUnread(event.detail.unread));
+
+// A table wider than the screen scrolls inside its wrapper; keyboard users must
+// be able to focus the wrapper to scroll it (WCAG 2.1.1). Only wrappers that
+// actually overflow become a tab stop, re-checked when the window resizes.
+const SCROLLERS = ".table-wrap, .table-scroll, pre";
+function markScrollers() {
+  for (const node of document.querySelectorAll(SCROLLERS)) {
+    const scrolls = node.scrollWidth > node.clientWidth + 1 || node.scrollHeight > node.clientHeight + 1;
+    if (scrolls) {
+      node.tabIndex = 0;
+      if (!node.hasAttribute("aria-label")) {
+        const caption = node.querySelector("caption");
+        if (caption) {
+          node.setAttribute("role", "region");
+          node.setAttribute("aria-label", caption.textContent.trim());
+        }
+      }
+    } else if (node.tabIndex === 0) {
+      node.removeAttribute("tabindex");
+    }
+  }
+}
+markScrollers();
+new ResizeObserver(markScrollers).observe(document.documentElement);
+document.addEventListener("toggle", markScrollers, true); // a <details> opened or closed

@@ -230,5 +230,43 @@ clearButton.addEventListener("click", () => {
   render();
 });
 advancedForm.addEventListener("submit", advancedBet);
+
+// Arrow keys move between the table's cells as they are laid out on screen
+// (the grid differs between a phone and a desktop); Enter or Space places a chip.
+const DIRECTIONS = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
+function centre(node) {
+  const box = node.getBoundingClientRect();
+  return [box.left + box.width / 2, box.top + box.height / 2];
+}
+// One tab stop for the whole table (a roving tabindex): Tab moves past it, arrows move inside.
+const cells = Array.from(table.querySelectorAll(".bet-cell"));
+cells.forEach((cell, index) => { cell.tabIndex = index === 0 ? 0 : -1; });
+table.addEventListener("focusin", (event) => {
+  const cell = event.target.closest(".bet-cell");
+  if (!cell) return;
+  for (const other of cells) other.tabIndex = other === cell ? 0 : -1;
+});
+table.addEventListener("keydown", (event) => {
+  const direction = DIRECTIONS[event.key];
+  const from = event.target.closest(".bet-cell");
+  if (!direction || !from) return;
+  event.preventDefault();
+  const [fx, fy] = centre(from);
+  let best = null;
+  let bestScore = Infinity;
+  for (const cell of cells) {
+    if (cell === from) continue;
+    const [x, y] = centre(cell);
+    const along = (x - fx) * direction[0] + (y - fy) * direction[1];
+    if (along <= 1) continue; // not in that direction
+    const across = Math.abs((x - fx) * direction[1] + (y - fy) * direction[0]);
+    const score = along + across * 3; // prefer the cell straight ahead
+    if (score < bestScore) {
+      best = cell;
+      bestScore = score;
+    }
+  }
+  best?.focus();
+});
 spinButton.addEventListener("click", spin);
 render();

@@ -179,3 +179,12 @@ betInput.addEventListener("input", updateTotal);
 linesInput.addEventListener("input", updateTotal);
 form.addEventListener("submit", spin);
 updateTotal();
+
+// Space spins when focus is not on a control that uses the key itself.
+const OWN_SPACE = "input, textarea, select, button, a, summary, [contenteditable]";
+document.addEventListener("keydown", (event) => {
+  if (event.code !== "Space" || event.repeat || event.altKey || event.ctrlKey || event.metaKey) return;
+  if (event.target instanceof Element && event.target.closest(OWN_SPACE)) return;
+  event.preventDefault();
+  if (!spinButton.disabled) form.requestSubmit(spinButton);
+});
