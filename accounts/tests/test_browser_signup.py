@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.browser import browser_page
+from tests.support.browser import VIEWPORTS, browser_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_new_player_signs_up_and_sees_their_nickname(live_server):
-    with browser_page() as page:
+@pytest.mark.parametrize("size", VIEWPORTS)
+def test_new_player_signs_up_and_sees_their_nickname(live_server, size):
+    with browser_page(viewport=VIEWPORTS[size]) as page:
         page.goto(f"{live_server.url}/accounts/signup/")
         page.get_by_label("Email").fill("erin@example.com")
         page.get_by_label("Nickname").fill("Erin")
@@ -22,7 +23,7 @@ def test_new_player_signs_up_and_sees_their_nickname(live_server):
         page.wait_for_url(f"{live_server.url}/welcome/reminders/")
         question = page.get_by_role("heading", name="May we send you reminders and news?")
         assert question.is_visible()
-        page.screenshot(path="test-artifacts/signup-reminders-question.png", full_page=True)
+        page.screenshot(path=f"test-artifacts/signup-reminders-question-{size}.png", full_page=True)
         page.get_by_role("button", name="Yes, send them").focus()
         page.keyboard.press("Enter")
 
@@ -33,7 +34,7 @@ def test_new_player_signs_up_and_sees_their_nickname(live_server):
         # Every game is one click away from the home page.
         for name in ("Slots", "Roulette", "Rock Paper Scissors", "Rock Paper Scissors live"):
             assert page.get_by_role("link", name=f"Play {name}", exact=True).is_visible()
-        page.screenshot(path="test-artifacts/signup-journey.png", full_page=True)
+        page.screenshot(path=f"test-artifacts/signup-journey-{size}.png", full_page=True)
         page.get_by_role("link", name="Play Roulette", exact=True).click()
         page.wait_for_url(f"{live_server.url}/games/roulette/")
 

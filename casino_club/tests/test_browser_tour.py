@@ -161,7 +161,7 @@ def test_the_slot_and_the_roulette_table_by_keyboard_alone(live_server, player):
         assert page.locator("[data-total-bet]").inner_text() == "10"
         page.keyboard.press("Enter")
         page.locator(SETTLED).wait_for()
-        page.wait_for_function("document.querySelector('[data-testid=spin]').disabled === false")
+        page.wait_for_function("() => !document.querySelector('[data-testid=spin]').disabled")
 
         # Roulette: one Tab stop for the table, arrows inside it, Enter places a chip.
         page.goto(f"{base}/games/roulette/")

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.support.browser import browser_page
+from tests.support.browser import VIEWPORTS, browser_page, nav_click
 from tests.support.clients import PASSWORD
 from tests.support.ledger import give_coins
 
@@ -40,13 +40,14 @@ def balance_in_shop(page) -> int:
     return int(re.sub(r"\D", "", page.get_by_test_id("shop-balance").inner_text()))
 
 
+@pytest.mark.parametrize("size", VIEWPORTS)
 def test_player_completes_a_mission_claims_a_tier_and_wears_a_new_emote(
-    live_server, player, catalogue
+    live_server, player, catalogue, size
 ):
     give_coins(player, 2_000)
     base = live_server.url
 
-    with browser_page(viewport={"width": 1280, "height": 900}) as page:
+    with browser_page(viewport=VIEWPORTS[size]) as page:
         page.goto(f"{base}/accounts/login/")
         page.get_by_label("Email").fill(player.email)
         page.get_by_label("Password").fill(PASSWORD)
@@ -54,7 +55,7 @@ def test_player_completes_a_mission_claims_a_tier_and_wears_a_new_emote(
         page.wait_for_url(f"{base}/")
 
         # The day's missions are handed out when the player first looks.
-        page.get_by_role("link", name="Missions", exact=True).click()
+        nav_click(page, "Missions")
         mission = page.get_by_test_id("mission-journey-play-3")
         assert "0 / 3" in mission.inner_text()
 
@@ -69,10 +70,10 @@ def test_player_completes_a_mission_claims_a_tier_and_wears_a_new_emote(
         mission = page.get_by_test_id("mission-journey-play-3")
         mission.get_by_role("button", name="Claim").click()
         page.get_by_test_id("mission-journey-play-3").get_by_text("Claimed").wait_for()
-        page.screenshot(path="test-artifacts/progression-mission.png", full_page=True)
+        page.screenshot(path=f"test-artifacts/progression-mission-{size}.png", full_page=True)
 
         # Rounds and the mission gave season XP: tier 1 (20 XP) is ready.
-        page.get_by_role("link", name="Season pass", exact=True).click()
+        nav_click(page, "Season pass")
         tier_one = page.locator("[data-testid=pass-tier][data-tier='1']")
         assert tier_one.get_attribute("data-state") == "claimable"
         assert (
@@ -82,10 +83,10 @@ def test_player_completes_a_mission_claims_a_tier_and_wears_a_new_emote(
         page.get_by_role("button", name="Claim tier 1").click()
         page.get_by_text("Tier 1 claimed: 200 coins.").wait_for()
         assert tier_one.get_attribute("data-state") == "claimed"
-        page.screenshot(path="test-artifacts/progression-pass.png", full_page=True)
+        page.screenshot(path=f"test-artifacts/progression-pass-{size}.png", full_page=True)
 
         # The shop: buy the Wave emote and wear it.
-        page.get_by_role("link", name="Shop", exact=True).click()
+        nav_click(page, "Shop")
         before_buy = balance_in_shop(page)
         page.get_by_role("button", name="Buy Wave").click()
         page.get_by_text("You bought Wave for 150 coins.").wait_for()
@@ -95,7 +96,7 @@ def test_player_completes_a_mission_claims_a_tier_and_wears_a_new_emote(
         inventory = page.get_by_test_id("inventory")
         assert "Equipped" in inventory.inner_text()
         page.get_by_role("button", name="Unequip Wave").wait_for()
-        page.screenshot(path="test-artifacts/progression-shop.png", full_page=True)
+        page.screenshot(path=f"test-artifacts/progression-shop-{size}.png", full_page=True)
 
         page.goto(f"{base}/profile/")
         assert "Wave" in page.get_by_test_id("profile-cosmetics").inner_text()

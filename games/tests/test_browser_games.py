@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.support.browser import browser_page
+from tests.support.browser import VIEWPORTS, browser_page, nav_click
 from tests.support.clients import sign_in
 from tests.support.ledger import give_coins
 
@@ -20,13 +20,14 @@ def balance_of(page) -> int:
     return int(re.sub(r"\D", "", page.get_by_test_id("balance").inner_text()))
 
 
-def test_player_plays_every_game_and_verifies_a_round(live_server, player):
+@pytest.mark.parametrize("size", VIEWPORTS)
+def test_player_plays_every_game_and_verifies_a_round(live_server, player, size):
     give_coins(player, 5_000)
     base = live_server.url
 
-    with browser_page(viewport={"width": 1280, "height": 900}) as page:
+    with browser_page(viewport=VIEWPORTS[size]) as page:
         sign_in(page, base, player.email)
-        page.get_by_role("link", name="Games", exact=True).click()
+        nav_click(page, "Games")
         page.wait_for_url(f"{base}/games/")
         assert "96.16%" in page.get_by_test_id("rtp-slots").inner_text()
 
@@ -37,7 +38,7 @@ def test_player_plays_every_game_and_verifies_a_round(live_server, player):
         page.locator(SETTLED).wait_for()
         after_slots = balance_of(page)
         session_net = page.get_by_test_id("session-net").inner_text()
-        page.screenshot(path="test-artifacts/games-slots.png", full_page=True)
+        page.screenshot(path=f"test-artifacts/games-slots-{size}.png", full_page=True)
 
         # Roulette: a chip on red, then spin.
         page.goto(f"{base}/games/roulette/")
@@ -49,7 +50,7 @@ def test_player_plays_every_game_and_verifies_a_round(live_server, player):
         pocket = page.get_by_test_id("last-pocket").inner_text()
         assert pocket.isdigit() and 0 <= int(pocket) <= 36
         after_roulette = balance_of(page)
-        page.screenshot(path="test-artifacts/games-roulette.png", full_page=True)
+        page.screenshot(path=f"test-artifacts/games-roulette-{size}.png", full_page=True)
 
         # Rock-paper-scissors: paper for 10 coins.
         page.goto(f"{base}/games/rps/")
@@ -59,10 +60,10 @@ def test_player_plays_every_game_and_verifies_a_round(live_server, player):
         rps_text = page.get_by_test_id("result").inner_text()
         assert "You played Paper, the house played" in rps_text
         after_rps = balance_of(page)
-        page.screenshot(path="test-artifacts/games-rps.png", full_page=True)
+        page.screenshot(path=f"test-artifacts/games-rps-{size}.png", full_page=True)
 
         # Fairness: rotate to reveal the seed, then verify the newest round.
-        page.get_by_role("link", name="Fairness", exact=True).click()
+        nav_click(page, "Fairness")
         page.wait_for_url(f"{base}/games/fairness/")
         hex_hash = re.compile(r"^[0-9a-f]{64}$")
         page.get_by_test_id("server-seed-hash").filter(has_text=hex_hash).wait_for()
@@ -82,14 +83,15 @@ def test_player_plays_every_game_and_verifies_a_round(live_server, player):
             page.wait_for_timeout(50)
             assert verdict.get_attribute("data-verdict") == "match", verdict.inner_text()
             assert verdict.inner_text().startswith("Match")
-        page.screenshot(path="test-artifacts/games-fairness.png", full_page=True)
+        page.screenshot(path=f"test-artifacts/games-fairness-{size}.png", full_page=True)
 
         # Tampering with the published result is caught in the browser.
         rows.nth(0).get_by_role("button").click()  # the newest round: rock-paper-scissors
         outcome = page.get_by_label("Published result (JSON)")
         # The previous round's verdict still reads "match": wait for this round's result.
         page.wait_for_function(
-            "document.querySelector('[name=outcome]').value.includes('house_move')"
+            # A function, not an expression: the page's CSP forbids eval of a string.
+            "() => document.querySelector('[name=outcome]').value.includes('house_move')"
         )
         page.locator("[data-testid=verdict][data-verdict=match]").wait_for()
         outcome.fill(outcome.input_value().replace('"house_move":"', '"house_move":"x'))

@@ -61,6 +61,11 @@ class PageProblems:
         self.problems.append(f"console error: {message.text} ({url})")
 
     def on_request_failed(self, request) -> None:
+        # Leaving a page cancels its in-flight requests (net::ERR_ABORTED): that
+        # is the browser's doing, not a failure of the site. Refused connections,
+        # resets, DNS errors, CSP blocks (net::ERR_BLOCKED_BY_*) still count.
+        if request.failure == "net::ERR_ABORTED":
+            return
         self.problems.append(f"request failed: {request.method} {request.url}: {request.failure}")
 
     def on_response(self, response) -> None:
@@ -114,3 +119,16 @@ def sibling_context(context, **context_options):
 def browser_page(*, allow: Iterable[tuple[str, int]] = (), **context_options) -> Iterator:
     with browser_context(allow=allow, **context_options) as context:
         yield context.new_page()
+
+
+# The two sizes every journey runs at (issue 14): a laptop and a phone.
+VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
+
+
+def nav_click(page, name: str) -> None:
+    """Follow a main-menu link as a player would: on a phone the menu sits behind
+    its toggle, so open it first."""
+    link = page.locator("#site-nav").get_by_role("link", name=name, exact=True)
+    if not link.is_visible():
+        page.locator(".nav-toggle").click()
+    link.click()
