@@ -48,7 +48,7 @@ test: venv-dev
 
 check-deploy: venv
 	PRODUCTION=true DEBUG=false SECRET_KEY=$$(printf 'x%.0s' {1..60})-deploy-check-only \
-	  ALLOWED_HOSTS=casino.example JWT_PRIVATE_KEY="$$(cat var/jwt_private_key.pem 2>/dev/null || $(PY) -c 'from casino_club.config import generate_rsa_key; print(generate_rsa_key())')" \
+	  ALLOWED_HOSTS=casino.example JWT_PRIVATE_KEY="$$($(PY) -c 'from casino_club.config import generate_rsa_key; print(generate_rsa_key())')" \
 	  $(MANAGE) check --deploy --fail-level WARNING
 
 lint: venv-dev
