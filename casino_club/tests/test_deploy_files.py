@@ -75,11 +75,14 @@ def variables_the_code_reads() -> set[str]:
             if not reads_environment:
                 continue
             for argument in node.args:
-                if isinstance(argument, ast.Constant) and isinstance(argument.value, str):
-                    if re.fullmatch(r"[A-Z][A-Z0-9_]+", argument.value):
-                        names.add(argument.value)
-                        if function == "read_secret":
-                            names.add(f"{argument.value}_FILE")
+                if (
+                    isinstance(argument, ast.Constant)
+                    and isinstance(argument.value, str)
+                    and re.fullmatch(r"[A-Z][A-Z0-9_]+", argument.value)
+                ):
+                    names.add(argument.value)
+                    if function == "read_secret":
+                        names.add(f"{argument.value}_FILE")
     return names
 
 
