@@ -51,6 +51,7 @@ class Config:
     socket_message_rate: int = 10
     socket_message_burst: int = 20
     num_proxies: int = 0
+    metrics_token: str = ""
 
 
 def parse_bool(env: Mapping[str, str], name: str, default: bool) -> bool:
@@ -279,6 +280,10 @@ def read_config(env: Mapping[str, str], var_dir: Path) -> Config:
     if production and not allowed_hosts:
         raise ConfigError("ALLOWED_HOSTS", "required in production (comma-separated host names)")
 
+    metrics_token = read_secret(env, "METRICS_TOKEN")
+    if metrics_token and len(metrics_token) < 16:
+        raise ConfigError("METRICS_TOKEN", "must be at least 16 characters (or unset: no /metrics)")
+
     database_pool = parse_bool(env, "DATABASE_POOL", False)
     site_min_age = parse_int(env, "SITE_MIN_AGE", 18, 13, 99)
     # Mature gallery items need a verified age of at least this; 19 is Korea's
@@ -302,4 +307,5 @@ def read_config(env: Mapping[str, str], var_dir: Path) -> Config:
         socket_message_rate=parse_int(env, "SOCKET_MESSAGE_RATE", 10, 1, 10_000),
         socket_message_burst=parse_int(env, "SOCKET_MESSAGE_BURST", 20, 1, 100_000),
         num_proxies=parse_int(env, "NUM_PROXIES", 0, 0, 10),
+        metrics_token=metrics_token,
     )

@@ -29,6 +29,8 @@ CSRF_TRUSTED_ORIGINS = CONFIG.csrf_trusted_origins
 REDIS_URL = CONFIG.redis_url
 SITE_MIN_AGE = CONFIG.site_min_age
 MATURE_MIN_AGE = CONFIG.mature_min_age
+# /metrics answers only with this bearer token; unset, it is a 404 (casino_club/metrics.py).
+METRICS_TOKEN = CONFIG.metrics_token
 TESTING = "pytest" in sys.modules or os.environ.get("CASINO_TESTING") == "1"
 
 INSTALLED_APPS = [

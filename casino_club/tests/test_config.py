@@ -84,6 +84,7 @@ def test_database_pool_replaces_persistent_connections(var_dir):
         ({"SECRET_KEY": "short"}, "SECRET_KEY"),
         ({"DEBUG": "false"}, "SECRET_KEY"),
         ({"JWT_PRIVATE_KEY": "not a key"}, "JWT_PRIVATE_KEY"),
+        ({"METRICS_TOKEN": "short"}, "METRICS_TOKEN"),
     ],
 )
 def test_bad_values_fail_naming_the_variable(var_dir, variables, named):
