@@ -52,6 +52,7 @@ class Config:
     socket_message_burst: int = 20
     num_proxies: int = 0
     metrics_token: str = ""
+    log_format: str = "plain"
 
 
 def parse_bool(env: Mapping[str, str], name: str, default: bool) -> bool:
@@ -175,6 +176,13 @@ def parse_throttles(env: Mapping[str, str]) -> dict[str, str]:
             raise ConfigError(name, str(error)) from None
         rates[scope] = raw
     return rates
+
+
+def parse_log_format(env: Mapping[str, str]) -> str:
+    word = (env.get("LOG_FORMAT") or "plain").strip().lower() or "plain"
+    if word not in {"plain", "json"}:
+        raise ConfigError("LOG_FORMAT", f"expected plain or json, got {word!r}")
+    return word
 
 
 def read_or_create(path: Path, make: callable) -> str:
@@ -308,4 +316,5 @@ def read_config(env: Mapping[str, str], var_dir: Path) -> Config:
         socket_message_burst=parse_int(env, "SOCKET_MESSAGE_BURST", 20, 1, 100_000),
         num_proxies=parse_int(env, "NUM_PROXIES", 0, 0, 10),
         metrics_token=metrics_token,
+        log_format=parse_log_format(env),
     )

@@ -85,6 +85,7 @@ def test_database_pool_replaces_persistent_connections(var_dir):
         ({"DEBUG": "false"}, "SECRET_KEY"),
         ({"JWT_PRIVATE_KEY": "not a key"}, "JWT_PRIVATE_KEY"),
         ({"METRICS_TOKEN": "short"}, "METRICS_TOKEN"),
+        ({"LOG_FORMAT": "xml"}, "LOG_FORMAT"),
     ],
 )
 def test_bad_values_fail_naming_the_variable(var_dir, variables, named):
