@@ -249,7 +249,9 @@ def generate_rsa_key() -> str:
     ).decode()
 
 
-def read_config(env: Mapping[str, str], var_dir: Path) -> Config:
+def read_config(
+    env: Mapping[str, str], var_dir: Path, embedded_var_dirs: tuple[Path, ...] = ()
+) -> Config:
     """Parse and validate every setting the operator controls.
 
     Production mode (``PRODUCTION=true``) requires ``SECRET_KEY``,
@@ -257,7 +259,9 @@ def read_config(env: Mapping[str, str], var_dir: Path) -> Config:
     secrets also from files named by ``SECRET_KEY_FILE`` and
     ``JWT_PRIVATE_KEY_FILE``), refuses the secrets the embedded default
     generated into ``var/``, and defaults ``DEBUG`` to off; the embedded
-    default generates its secrets once into ``var/``.
+    default generates its secrets once into ``var/``. ``embedded_var_dirs``
+    are other folders whose generated secrets production refuses too (the
+    checkout's ``var/`` when ``CASINO_VAR_DIR`` points elsewhere).
     """
     production = parse_bool(env, "PRODUCTION", False)
     debug = parse_bool(env, "DEBUG", not production)
@@ -270,7 +274,8 @@ def read_config(env: Mapping[str, str], var_dir: Path) -> Config:
     elif len(secret_key) < 32:
         raise ConfigError("SECRET_KEY", "must be at least 32 characters")
     elif production:
-        refuse_embedded_secret("SECRET_KEY", secret_key, var_dir / "secret_key.txt")
+        for folder in (var_dir, *embedded_var_dirs):
+            refuse_embedded_secret("SECRET_KEY", secret_key, folder / "secret_key.txt")
 
     jwt_key = read_secret(env, "JWT_PRIVATE_KEY")
     if not jwt_key:
@@ -280,7 +285,8 @@ def read_config(env: Mapping[str, str], var_dir: Path) -> Config:
     elif "PRIVATE KEY" not in jwt_key:
         raise ConfigError("JWT_PRIVATE_KEY", "expected an RSA private key in PEM format")
     elif production:
-        refuse_embedded_secret("JWT_PRIVATE_KEY", jwt_key, var_dir / "jwt_private_key.pem")
+        for folder in (var_dir, *embedded_var_dirs):
+            refuse_embedded_secret("JWT_PRIVATE_KEY", jwt_key, folder / "jwt_private_key.pem")
 
     allowed_hosts = parse_list(
         env, "ALLOWED_HOSTS", [] if production else ["127.0.0.1", "localhost"]

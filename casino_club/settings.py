@@ -19,7 +19,9 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("CASINO_VAR_DIR", BASE_DIR / "var"))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
-CONFIG = read_config(os.environ, VAR_DIR)
+# Production also refuses the secrets `make run` generated into the checkout's
+# var/ when CASINO_VAR_DIR points elsewhere (casino_club/config.py).
+CONFIG = read_config(os.environ, VAR_DIR, embedded_var_dirs=(BASE_DIR / "var",))
 
 PRODUCTION = CONFIG.production
 DEBUG = CONFIG.debug

@@ -254,3 +254,13 @@ def test_production_start_stops_on_the_embedded_secret(tmp_path):
     assert refused.returncode != 0
     assert "SECRET_KEY: is the embedded default's generated secret" in refused.stderr
     assert accepted.returncode == 0, accepted.stderr
+
+
+def test_production_refuses_the_checkouts_secrets_when_var_is_elsewhere(tmp_path):
+    checkout_var = tmp_path / "checkout-var"
+    embedded = read_config({}, checkout_var)
+    variables = production_variables(JWT_PRIVATE_KEY=embedded.jwt_private_key)
+
+    with pytest.raises(ConfigError, match=r"^JWT_PRIVATE_KEY:"):
+        read_config(variables, tmp_path / "state", embedded_var_dirs=(checkout_var,))
+    assert read_config(variables, tmp_path / "state").jwt_private_key  # only that folder knew
