@@ -17,7 +17,7 @@ import pytest
 from casino_club.config import generate_rsa_key
 from tests.support.servers import ROOT, database_url
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
 PROBE = """
 import json, sys
