@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 MANAGE := $(PY) manage.py
 
-.PHONY: run test venv venv-dev migrate seed lint format messages check-deploy screenshots \
+.PHONY: run test venv venv-dev migrate seed lint format messages check-deploy screenshots audit \
         bench bench-ledger bench-games bench-live bench-growth bench-load bench-lighthouse clean
 
 $(VENV)/bin/python:
@@ -48,8 +48,12 @@ test: venv-dev
 
 check-deploy: venv
 	PRODUCTION=true DEBUG=false SECRET_KEY=$$(printf 'x%.0s' {1..60})-deploy-check-only \
-	  ALLOWED_HOSTS=casino.example JWT_PRIVATE_KEY="$$(cat var/jwt_private_key.pem 2>/dev/null || $(PY) -c 'from casino_club.config import generate_rsa_key; print(generate_rsa_key())')" \
+	  ALLOWED_HOSTS=casino.example JWT_PRIVATE_KEY="$$($(PY) -c 'from casino_club.config import generate_rsa_key; print(generate_rsa_key())')" \
 	  $(MANAGE) check --deploy --fail-level WARNING
+
+## Known vulnerabilities in requirements.txt (pip-audit; exceptions in .ci/pip-audit-ignore.txt).
+audit: venv-dev
+	$(PY) .ci/pip_audit.py
 
 lint: venv-dev
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check . && $(VENV)/bin/lint-imports --no-cache

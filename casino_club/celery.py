@@ -9,13 +9,27 @@ from __future__ import annotations
 import os
 
 from celery import Celery
-from celery.signals import worker_init, worker_process_init
+from celery.signals import (
+    before_task_publish,
+    task_postrun,
+    task_prerun,
+    worker_init,
+    worker_process_init,
+)
+
+from casino_club.kit import request_id
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "casino_club.settings")
 
 app = Celery("casino_club")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+# A request's id travels with the tasks it sends and is on the worker's log
+# lines while they run (casino_club/kit/request_id.py).
+before_task_publish.connect(request_id.add_request_id_to_task, weak=False)
+task_prerun.connect(request_id.task_started, weak=False)
+task_postrun.connect(request_id.task_finished, weak=False)
 
 
 @worker_init.connect

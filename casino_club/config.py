@@ -51,6 +51,8 @@ class Config:
     socket_message_rate: int = 10
     socket_message_burst: int = 20
     num_proxies: int = 0
+    metrics_token: str = ""
+    log_format: str = "plain"
 
 
 def parse_bool(env: Mapping[str, str], name: str, default: bool) -> bool:
@@ -176,6 +178,13 @@ def parse_throttles(env: Mapping[str, str]) -> dict[str, str]:
     return rates
 
 
+def parse_log_format(env: Mapping[str, str]) -> str:
+    word = (env.get("LOG_FORMAT") or "plain").strip().lower() or "plain"
+    if word not in {"plain", "json"}:
+        raise ConfigError("LOG_FORMAT", f"expected plain or json, got {word!r}")
+    return word
+
+
 def read_or_create(path: Path, make: callable) -> str:
     """Return the secret stored at ``path``, generating it on first use."""
     if path.exists():
@@ -185,6 +194,47 @@ def read_or_create(path: Path, make: callable) -> str:
     path.write_text(value + "\n")
     path.chmod(0o600)
     return value
+
+
+def read_secret(env: Mapping[str, str], name: str) -> str:
+    """The secret ``name`` from the environment, or from the file ``name_FILE`` names.
+
+    A file keeps the secret out of the process environment (systemd
+    ``LoadCredential``, Docker/Compose secrets under ``/run/secrets``). Setting
+    both is refused: which one wins would be a guess.
+    """
+    value = env.get(name, "").strip()
+    file_variable = f"{name}_FILE"
+    path = env.get(file_variable, "").strip()
+    if not path:
+        return value
+    if value:
+        raise ConfigError(file_variable, f"set either {name} or {file_variable}, not both")
+    try:
+        value = Path(path).read_text().strip()
+    except OSError as error:
+        raise ConfigError(file_variable, f"cannot read {path!r}: {error.strerror}") from None
+    if not value:
+        raise ConfigError(file_variable, f"{path!r} is empty")
+    return value
+
+
+def refuse_embedded_secret(name: str, value: str, generated: Path) -> None:
+    """Production must not run on the secret the embedded default generated into ``var/``.
+
+    That file sits in the checkout, readable by whoever ran ``make run`` and
+    copied along with the tree; a production key comes from the operator.
+    """
+    try:
+        embedded = generated.read_text().strip()
+    except OSError:
+        return
+    if embedded and secrets.compare_digest(value.encode(), embedded.encode()):
+        raise ConfigError(
+            name,
+            f"is the embedded default's generated secret ({generated}); "
+            'production needs its own (docs/operations.md, "Secrets")',
+        )
 
 
 def generate_rsa_key() -> str:
@@ -199,38 +249,54 @@ def generate_rsa_key() -> str:
     ).decode()
 
 
-def read_config(env: Mapping[str, str], var_dir: Path) -> Config:
+def read_config(
+    env: Mapping[str, str], var_dir: Path, embedded_var_dirs: tuple[Path, ...] = ()
+) -> Config:
     """Parse and validate every setting the operator controls.
 
     Production mode (``PRODUCTION=true``) requires ``SECRET_KEY``,
-    ``ALLOWED_HOSTS`` and ``JWT_PRIVATE_KEY`` from the environment and
-    defaults ``DEBUG`` to off; the embedded default generates its secrets
-    once into ``var/``.
+    ``ALLOWED_HOSTS`` and ``JWT_PRIVATE_KEY`` from the environment (the two
+    secrets also from files named by ``SECRET_KEY_FILE`` and
+    ``JWT_PRIVATE_KEY_FILE``), refuses the secrets the embedded default
+    generated into ``var/``, and defaults ``DEBUG`` to off; the embedded
+    default generates its secrets once into ``var/``. ``embedded_var_dirs``
+    are other folders whose generated secrets production refuses too (the
+    checkout's ``var/`` when ``CASINO_VAR_DIR`` points elsewhere).
     """
     production = parse_bool(env, "PRODUCTION", False)
     debug = parse_bool(env, "DEBUG", not production)
 
-    secret_key = env.get("SECRET_KEY", "").strip()
+    secret_key = read_secret(env, "SECRET_KEY")
     if not secret_key:
         if production or not debug:
             raise ConfigError("SECRET_KEY", "required when DEBUG is off or PRODUCTION is on")
         secret_key = read_or_create(var_dir / "secret_key.txt", lambda: secrets.token_urlsafe(50))
     elif len(secret_key) < 32:
         raise ConfigError("SECRET_KEY", "must be at least 32 characters")
+    elif production:
+        for folder in (var_dir, *embedded_var_dirs):
+            refuse_embedded_secret("SECRET_KEY", secret_key, folder / "secret_key.txt")
 
-    jwt_key = env.get("JWT_PRIVATE_KEY", "").strip()
+    jwt_key = read_secret(env, "JWT_PRIVATE_KEY")
     if not jwt_key:
         if production:
             raise ConfigError("JWT_PRIVATE_KEY", "required in production (an RSA key in PEM)")
         jwt_key = read_or_create(var_dir / "jwt_private_key.pem", generate_rsa_key)
     elif "PRIVATE KEY" not in jwt_key:
         raise ConfigError("JWT_PRIVATE_KEY", "expected an RSA private key in PEM format")
+    elif production:
+        for folder in (var_dir, *embedded_var_dirs):
+            refuse_embedded_secret("JWT_PRIVATE_KEY", jwt_key, folder / "jwt_private_key.pem")
 
     allowed_hosts = parse_list(
         env, "ALLOWED_HOSTS", [] if production else ["127.0.0.1", "localhost"]
     )
     if production and not allowed_hosts:
         raise ConfigError("ALLOWED_HOSTS", "required in production (comma-separated host names)")
+
+    metrics_token = read_secret(env, "METRICS_TOKEN")
+    if metrics_token and len(metrics_token) < 16:
+        raise ConfigError("METRICS_TOKEN", "must be at least 16 characters (or unset: no /metrics)")
 
     database_pool = parse_bool(env, "DATABASE_POOL", False)
     site_min_age = parse_int(env, "SITE_MIN_AGE", 18, 13, 99)
@@ -255,4 +321,6 @@ def read_config(env: Mapping[str, str], var_dir: Path) -> Config:
         socket_message_rate=parse_int(env, "SOCKET_MESSAGE_RATE", 10, 1, 10_000),
         socket_message_burst=parse_int(env, "SOCKET_MESSAGE_BURST", 20, 1, 100_000),
         num_proxies=parse_int(env, "NUM_PROXIES", 0, 0, 10),
+        metrics_token=metrics_token,
+        log_format=parse_log_format(env),
     )

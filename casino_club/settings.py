@@ -13,12 +13,15 @@ from pathlib import Path
 from django.utils.translation import gettext_lazy as _
 
 from casino_club.config import ConfigError, parse_int, read_config
+from casino_club.kit.headers import DEFAULT_PERMISSIONS_POLICY
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("CASINO_VAR_DIR", BASE_DIR / "var"))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
-CONFIG = read_config(os.environ, VAR_DIR)
+# Production also refuses the secrets `make run` generated into the checkout's
+# var/ when CASINO_VAR_DIR points elsewhere (casino_club/config.py).
+CONFIG = read_config(os.environ, VAR_DIR, embedded_var_dirs=(BASE_DIR / "var",))
 
 PRODUCTION = CONFIG.production
 DEBUG = CONFIG.debug
@@ -28,6 +31,8 @@ CSRF_TRUSTED_ORIGINS = CONFIG.csrf_trusted_origins
 REDIS_URL = CONFIG.redis_url
 SITE_MIN_AGE = CONFIG.site_min_age
 MATURE_MIN_AGE = CONFIG.mature_min_age
+# /metrics answers only with this bearer token; unset, it is a 404 (casino_club/metrics.py).
+METRICS_TOKEN = CONFIG.metrics_token
 TESTING = "pytest" in sys.modules or os.environ.get("CASINO_TESTING") == "1"
 
 INSTALLED_APPS = [
@@ -59,7 +64,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every response, redirects included, says its X-Request-ID.
+    "casino_club.kit.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "casino_club.kit.headers.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Outside the session middleware, so a session changed by the request
     # (a login) is saved before its socket pass is issued.
@@ -401,6 +409,10 @@ CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Django's default, stated: a page opened from elsewhere gets no window.opener.
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Browser features no page uses, refused (casino_club/kit/headers.py); "" sends none.
+PERMISSIONS_POLICY = os.environ.get("PERMISSIONS_POLICY", DEFAULT_PERMISSIONS_POLICY).strip()
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = os.environ.get("SECURE_SSL_REDIRECT", "true").lower() == "true"
@@ -410,11 +422,24 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
+# LOG_FORMAT=json: one JSON object per line; both formats carry the request id
+# (casino_club/kit/request_id.py), also in Celery tasks a request sent.
+LOG_FORMAT = CONFIG.log_format
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "casino_club.kit.request_id.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "casino_club.kit.request_id.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }

@@ -10,7 +10,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from accounts import mood_views, privacy_views, responsible_views
 from accounts import views as account_views
 from accounts.age import views as age_views
-from casino_club import health
+from casino_club import health, metrics
 from casino_club.api import api_not_found
 from games import views as game_views
 from games.reports.views import reports_admin_view
@@ -76,6 +76,7 @@ urlpatterns = [
     path("favicon.ico", FaviconRedirect.as_view(), name="favicon"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    path("metrics", metrics.metrics, name="metrics"),
     # The header's language switcher: sets the cookie and, for a signed-in
     # player, their stored language (same name as Django's, found first).
     path("i18n/setlang/", account_views.language_choose, name="set_language"),
