@@ -409,7 +409,10 @@ def main() -> None:
         print(f"{slug}: {args.rounds[slug]:,} rounds over seed pairs {seeds}")
     if args.games_only:
         games = game_battery(args.rounds, args.games_seed_label)
-        print(report(args, games, None, None, games["seconds"]))
+        text = report(args, games, None, None, games["seconds"])
+        print(text)
+        if args.markdown:
+            args.markdown.write_text(text)
         return
     if shutil.which("dieharder") is None:
         print("NOTE: dieharder is not installed; its part is skipped (apt-get install dieharder).")
