@@ -7,7 +7,7 @@ PIP := $(VENV)/bin/pip
 MANAGE := $(PY) manage.py
 
 .PHONY: run test venv venv-dev migrate seed lint format messages check-deploy screenshots audit \
-        bench bench-ledger bench-games bench-live bench-growth bench-load bench-lighthouse clean
+        bench bench-ledger bench-games bench-live bench-growth bench-load bench-lighthouse bench-rng clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -93,6 +93,14 @@ bench-growth: venv-dev
 ## Locust players against gunicorn, daphne, a Celery worker and beat on this machine (~5 min).
 bench-load: venv-dev
 	@eval "$$(.ci/detect-services)" && $(PY) benchmarks/load.py
+
+## NIST SP 800-22 (nistrng), dieharder and per-game chi-square/runs/serial tests of the
+## provably fair stream (~10 min on 2 cores; docs/fairness.md). BENCH_RNG_ARGS=--quick: 1 min.
+bench-rng: venv-dev
+	@command -v dieharder >/dev/null || { command -v apt-get >/dev/null && \
+	  { apt-get update -qq && apt-get install -y -qq dieharder >/dev/null; } || \
+	  echo "bench-rng: could not install dieharder with apt-get; its part is skipped"; }
+	$(PY) benchmarks/rng_battery.py $(BENCH_RNG_ARGS)
 
 bench: bench-ledger bench-games bench-live bench-growth bench-load
 
