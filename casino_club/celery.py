@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 
 from celery import Celery
-from celery.signals import worker_init, worker_process_init
+from celery.signals import worker_init, worker_process_init, worker_ready
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "casino_club.settings")
 
@@ -28,3 +28,12 @@ def _worker_holds_no_sockets(**kwargs) -> None:
     from accounts.live import relay_pushes_from_this_process
 
     relay_pushes_from_this_process()
+
+
+@worker_ready.connect
+def _heartbeat_at_start(**kwargs) -> None:
+    # /readyz answers 503 until a heartbeat is on record, and beat's first one
+    # may be a minute away: a starting worker queues one at once. Through the
+    # broker, like beat's, so readiness still means "a worker consumes the
+    # queue" (on a fresh site, ready within seconds of the worker starting).
+    app.send_task("accounts.heartbeat")
