@@ -299,3 +299,18 @@ def test_8_threads_sending_one_key_get_one_answer_and_one_effect(
     assert player_balance(player=player) == json.loads(content)["balance"]
     assert IdempotentResponse.objects.filter(player=player).count() == 1
     assert_ledger_reconciles()
+
+
+@pytest.mark.django_db
+def test_the_refusal_is_in_the_requests_language(player_client):
+    assert post(player_client, "/api/bonus/daily/claim", {}, "ko-1").status_code == 201
+
+    response = player_client.post(
+        "/api/bonus/refill/claim",
+        {},
+        format="json",
+        headers={"Idempotency-Key": "ko-1", "Accept-Language": "ko"},
+    )
+
+    assert response.status_code == 422
+    assert response.json()["error"]["message"].startswith("이 Idempotency-Key는 이미")
