@@ -314,3 +314,17 @@ def test_the_refusal_is_in_the_requests_language(player_client):
 
     assert response.status_code == 422
     assert response.json()["error"]["message"].startswith("이 Idempotency-Key는 이미")
+
+
+@pytest.mark.django_db
+def test_closing_the_account_erases_the_stored_answers(player_client, player, other_player):
+    post(player_client, "/api/bonus/daily/claim", {}, "mine")
+    post(api_client_for(other_player), "/api/bonus/daily/claim", {}, "theirs")
+
+    closed = player_client.post(
+        "/api/users/me/delete", {"password": "correct horse battery staple"}, format="json"
+    )
+
+    assert closed.status_code == 204
+    assert not IdempotentResponse.objects.filter(player=player).exists()
+    assert IdempotentResponse.objects.filter(player=other_player).count() == 1
