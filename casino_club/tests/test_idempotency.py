@@ -14,11 +14,15 @@ from economy.models import (
     BonusClaim,
     GalleryUnlock,
     IdempotentResponse,
+    PassClaim,
+    PlayerMission,
     ShopItem,
     ShopPurchase,
 )
+from economy.progression.services.xp import xp_grant
 from economy.selectors import player_balance
 from games.models import GameRound
+from tests.support.factories import MissionFactory
 from tests.support.gallery import give_key, make_collection, make_item
 from tests.support.ledger import give_coins, ledger_snapshot
 from tests.support.races import Competitor, run_after, run_threads
@@ -46,6 +50,8 @@ ENDPOINTS = [
         coins=2000,
     ),
     Endpoint("gallery unlock", "/api/unlock", body={"item_id": 0}, coins=500),
+    Endpoint("pass claim", "/api/battlepass/claim", body={"tier": 1}, other_body={"tier": 2}),
+    Endpoint("mission claim", "/api/missions/{mission}/claim"),
     Endpoint(
         "slots",
         "/api/games/slots/play",
@@ -68,13 +74,21 @@ ENDPOINTS = [
         coins=1000,
     ),
 ]
-EFFECTS = (BonusClaim, ShopPurchase, GalleryUnlock, GameRound, IdempotentResponse)
+EFFECTS = (
+    BonusClaim,
+    ShopPurchase,
+    GalleryUnlock,
+    PassClaim,
+    GameRound,
+    IdempotentResponse,
+)
 
 
 def state() -> dict:
     return {
         **ledger_snapshot(),
         **{model.__name__: model.objects.count() for model in EFFECTS},
+        "claimed missions": PlayerMission.objects.exclude(claimed_at=None).count(),
     }
 
 
@@ -97,6 +111,11 @@ def prepared(endpoint: Endpoint, player) -> Endpoint:
     if endpoint.coins:
         give_coins(player, endpoint.coins)
     shop_item()
+    if endpoint.path == "/api/battlepass/claim":
+        xp_grant(player=player, amount=60, source="ADJUSTMENT", reference="replay test")
+    if "{mission}" in endpoint.path:
+        mission = MissionFactory(player=player, completed=True)
+        return Endpoint(endpoint.name, endpoint.path.format(mission=mission.pk))
     if endpoint.path != "/api/unlock":
         return endpoint
     item = make_item(make_collection())
