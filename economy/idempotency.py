@@ -72,7 +72,7 @@ def idempotency_parameters(success: int) -> list[OpenApiParameter]:
         OpenApiTypes.STR,
         OpenApiParameter.HEADER,
         enum=["true"],
-        response={success},
+        response=[success],
         description="Present (`true`) when this is the stored answer to an earlier request "
         "with the same Idempotency-Key; nothing was done again.",
     )

@@ -347,3 +347,27 @@ def test_closing_the_account_erases_the_stored_answers(player_client, player, ot
     assert closed.status_code == 204
     assert not IdempotentResponse.objects.filter(player=player).exists()
     assert IdempotentResponse.objects.filter(player=other_player).count() == 1
+
+
+def test_the_schema_documents_every_idempotent_endpoint(client):
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/json").json()
+
+    keyed = {
+        (method.upper(), path): operation
+        for path, operations in schema["paths"].items()
+        for method, operation in operations.items()
+        if any(p["name"] == "Idempotency-Key" for p in operation.get("parameters", []))
+    }
+    documented = {path for _method, path in keyed}
+    for endpoint in ENDPOINTS:
+        path = endpoint.path.replace("{mission}", "{mission_id}")
+        path = path.replace("/games/slots/", "/games/{slug}/")
+        path = path.replace("/games/roulette/", "/games/{slug}/").replace("/rps/", "/{slug}/")
+        assert path in documented, path
+    for operation in keyed.values():
+        responses = operation["responses"]
+        assert "422" in responses
+        success = [code for code in responses if code.startswith("2")]
+        assert len(success) == 1
+        assert "Idempotent-Replayed" in responses[success[0]]["headers"]
+        assert not any("headers" in responses[code] for code in responses if code != success[0])
