@@ -15,6 +15,7 @@ from celery.signals import (
     task_prerun,
     worker_init,
     worker_process_init,
+    worker_ready,
 )
 
 from casino_club.kit import request_id
@@ -42,3 +43,12 @@ def _worker_holds_no_sockets(**kwargs) -> None:
     from accounts.live import relay_pushes_from_this_process
 
     relay_pushes_from_this_process()
+
+
+@worker_ready.connect
+def _heartbeat_at_start(**kwargs) -> None:
+    # /readyz answers 503 until a heartbeat is on record, and beat's first one
+    # may be a minute away: a starting worker queues one at once. Through the
+    # broker, like beat's, so readiness still means "a worker consumes the
+    # queue" (on a fresh site, ready within seconds of the worker starting).
+    app.send_task("accounts.heartbeat")

@@ -74,6 +74,9 @@ MIDDLEWARE = [
     "accounts.socket_pass.SocketPassMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # After the locale (its messages are translated), before CSRF, sessions'
+    # users and every view: methods no endpoint serves are a JSON 405 (casino_club/api.py).
+    "casino_club.api.ApiRouteGuardMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

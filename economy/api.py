@@ -19,17 +19,9 @@ from rest_framework.views import APIView
 from casino_club.kit.throttles import ThrottledViewMixin
 from economy import faucets, selectors, services
 from economy.errors import UnknownKind
+from economy.idempotency import REPLAYED_HEADER, idempotency_parameters, idempotent
 from economy.models import REWARD_KINDS, LedgerKind
 from economy.services.checks import kind_check
-
-IDEMPOTENCY_HEADER = OpenApiParameter(
-    "Idempotency-Key",
-    {"type": "string", "pattern": "^[!-~]{1,64}$"},
-    OpenApiParameter.HEADER,
-    required=False,
-    description="1 to 64 visible ASCII characters, no spaces; a retry with the same key "
-    "returns the first result instead of claiming twice.",
-)
 
 
 @extend_schema_serializer(component_name="WalletError")
@@ -105,12 +97,15 @@ class ClaimOutputSerializer(serializers.Serializer):
     local_date = serializers.DateField()
     streak = serializers.IntegerField()
     ladder_day = serializers.IntegerField()
-    replayed = serializers.BooleanField()
 
 
 def claim_response(result: faucets.ClaimResult) -> Response:
-    data = ClaimOutputSerializer(result).data
-    return Response(data, status=status.HTTP_200_OK if result.replayed else status.HTTP_201_CREATED)
+    # A replay found by the service itself (a key used before answers were
+    # stored) answers like the first claim did: 201, same fields.
+    response = Response(ClaimOutputSerializer(result).data, status=status.HTTP_201_CREATED)
+    if result.replayed:
+        response[REPLAYED_HEADER] = "true"
+    return response
 
 
 class WalletView(APIView):
@@ -252,12 +247,12 @@ class RewardsView(APIView):
 # service they call and in what the schema says about them.
 CLAIM_SCHEMA = {
     "request": None,
-    "parameters": [IDEMPOTENCY_HEADER],
+    "parameters": idempotency_parameters(201),
     "responses": {
         201: ClaimOutputSerializer,
-        200: ClaimOutputSerializer,
         400: ErrorSerializer,
         409: ErrorSerializer,
+        422: ErrorSerializer,
     },
 }
 
@@ -269,6 +264,7 @@ class ClaimView(ThrottledViewMixin, APIView):
 
     claim: Callable[..., faucets.ClaimResult]
 
+    @idempotent
     def post(self, request):
         key = services.idempotency_key_check(request.headers.get("Idempotency-Key"))
         return claim_response(self.claim(player=request.user, idempotency_key=key))

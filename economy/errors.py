@@ -81,3 +81,14 @@ class NotAModerator(DomainError):
     code = "permission_denied"
     status = 403
     default_message = gettext_lazy("Only moderators may adjust balances.")
+
+
+class IdempotencyKeyReused(IdempotencyConflict):
+    """A client's Idempotency-Key sent again with another request (endpoint, body or query)."""
+
+    code = "idempotency_key_reused"
+    status = 422
+    default_message = gettext_lazy(
+        "This Idempotency-Key was already used for a different request; "
+        "use a new key for a new request."
+    )

@@ -18,6 +18,7 @@ from accounts.privacy import register_erasure, register_export_section
 from economy.models import (
     BonusClaim,
     Entry,
+    IdempotentResponse,
     InventoryItem,
     InviteCode,
     PassClaim,
@@ -140,3 +141,12 @@ register_export_section("inventory", _inventory)
 register_export_section("shop_purchases", _shop_purchases)
 register_export_section("invites", _invites)
 register_erasure("economy.invite_code", _erase)
+
+
+def _erase_stored_answers(player: User) -> None:
+    # Copies of answers the player was already given (economy/idempotency.py);
+    # a closed account sends no retries.
+    IdempotentResponse.objects.filter(player=player).delete()
+
+
+register_erasure("economy.idempotent_responses", _erase_stored_answers)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import generics, serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import CursorPagination
@@ -19,6 +19,8 @@ from rest_framework.views import APIView
 
 from casino_club.kit.api_fields import StrictRegexField
 from casino_club.kit.throttles import ThrottledViewMixin
+from economy.api import ErrorSerializer
+from economy.idempotency import REPLAYED_HEADER, idempotency_parameters, idempotent
 from games import dialogue, pages, registry, selectors, services
 from games.feedback import LOSS, PUSH, SMALL_RETURN, WIN
 from games.models import GameRound, SeedPair
@@ -179,7 +181,8 @@ PLAY_DESCRIPTION = """Play one round. The body depends on the game:
 Unknown keys, non-integer or out-of-range amounts and impossible bets answer
 400; a wager above the balance answers 409. Nothing changes then (balance,
 nonce, rounds). With an `Idempotency-Key` header a retry returns the first
-round unchanged."""
+round unchanged (same status and body, header `Idempotent-Replayed: true`); the
+same key with another game or body answers 422 `idempotency_key_reused`."""
 
 
 class RoundPlayView(ThrottledViewMixin, APIView):
@@ -195,17 +198,10 @@ class RoundPlayView(ThrottledViewMixin, APIView):
         operation_id="games_play",
         description=PLAY_DESCRIPTION,
         request={"application/json": OpenApiTypes.OBJECT},
-        parameters=[
-            OpenApiParameter(
-                "Idempotency-Key",
-                str,
-                OpenApiParameter.HEADER,
-                required=False,
-                description="1 to 64 printable ASCII characters; a retry returns the first round.",
-            )
-        ],
-        responses=OutputSerializer,
+        parameters=idempotency_parameters(200),
+        responses={200: OutputSerializer, 422: ErrorSerializer},
     )
+    @idempotent
     def post(self, request, slug: str):
         if not isinstance(request.data, dict):
             raise ValidationError({"non_field_errors": ["The body must be a JSON object."]})
@@ -222,8 +218,8 @@ class RoundPlayView(ThrottledViewMixin, APIView):
                 "feedback": round_feedback(result, request.user),
             }
         )
-        if result.replayed:
-            response["Idempotent-Replayed"] = "true"
+        if result.replayed:  # found by the service: a key used before answers were stored
+            response[REPLAYED_HEADER] = "true"
         return response
 
 

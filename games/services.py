@@ -24,7 +24,7 @@ from accounts import responsible
 from accounts.action_types import ActionType
 from accounts.actions import action_record
 from casino_club.kit.errors import DomainError, NotFound
-from economy.errors import IdempotencyConflict
+from economy.errors import IdempotencyKeyReused
 from economy.services import idempotency_key_check, round_settle
 from games import registry
 from games.errors import BetInvalid, UnknownGame
@@ -329,7 +329,7 @@ def round_play(
     configuration, resolve it from the seed pair's stream, settle wager and
     payout through the ledger, store the round and record ``ROUND_PLAYED``.
     Raises ``GameNotFound``, ``BetRejected``, economy's ``InsufficientCoins``
-    or ``InvalidIdempotencyKey``, ``IdempotencyConflict``, or accounts'
+    or ``InvalidIdempotencyKey``, ``IdempotencyKeyReused``, or accounts'
     ``PlayBlocked`` (cool-off, self-exclusion, a daily limit: 403); then nothing is
     written and the nonce is not advanced. A repeated ``idempotency_key``
     returns the first round (``replayed=True``) and changes nothing.
@@ -411,7 +411,7 @@ def round_play(
 
 def _replayed(game_round: GameRound, *, slug: str, cleaned: dict) -> RoundResult:
     if game_round.game != slug or game_round.params != cleaned:
-        raise IdempotencyConflict(
+        raise IdempotencyKeyReused(
             gettext_lazy("This Idempotency-Key was already used for a different round.")
         )
     return RoundResult(round=game_round, balance=game_round.balance_after, replayed=True)

@@ -148,3 +148,46 @@ def test_worker_delivers_a_scheduled_notification_at_its_time(tmp_path, make_pla
             worker.wait(timeout=15)
         except subprocess.TimeoutExpired:
             worker.kill()
+
+
+def test_a_starting_worker_makes_a_fresh_site_ready_within_seconds(client, settings, tmp_path):
+    """No task is sent and beat does not run: the worker's start queues the heartbeat."""
+    settings.REDIS_URL = None  # the probe's Redis check is not what this is about
+    assert client.get("/readyz").status_code == 503
+    env = {**os.environ, "DATABASE_URL": database_url(), "CASINO_VAR_DIR": str(tmp_path)}
+    env.pop("REDIS_URL", None)
+    started = time.monotonic()
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "casino_club",
+            "worker",
+            "--pool=solo",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "--loglevel=WARNING",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = started + 45
+        while time.monotonic() < deadline:
+            if JobStatus.objects.filter(name="heartbeat").exists():
+                break
+            time.sleep(0.3)
+        response = client.get("/readyz")
+        assert response.status_code == 200, response.json()
+        assert response.json()["checks"]["celery"]["ok"] is True
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            worker.kill()

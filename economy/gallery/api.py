@@ -10,8 +10,9 @@ from rest_framework.views import APIView
 
 from casino_club.kit.throttles import ThrottledViewMixin
 from casino_club.kit.validation import is_whole_number
-from economy.api import IDEMPOTENCY_HEADER, ErrorSerializer
+from economy.api import ErrorSerializer
 from economy.gallery import selectors, services
+from economy.idempotency import REPLAYED_HEADER, idempotency_parameters, idempotent
 from economy.services import idempotency_key_check
 
 
@@ -88,7 +89,6 @@ class UnlockView(ThrottledViewMixin, APIView):
         kind = serializers.CharField(source="unlock.kind")
         transaction_id = serializers.IntegerField(source="unlock.transaction_id", allow_null=True)
         balance = serializers.IntegerField()
-        replayed = serializers.BooleanField()
 
     @extend_schema(operation_id="gallery_unlock_list", responses={200: OutputSerializer})
     def get(self, request):
@@ -98,16 +98,17 @@ class UnlockView(ThrottledViewMixin, APIView):
     @extend_schema(
         operation_id="gallery_unlock",
         request=InputSerializer,
-        parameters=[IDEMPOTENCY_HEADER],
+        parameters=idempotency_parameters(201),
         responses={
             201: UnlockSerializer,
-            200: UnlockSerializer,
             400: ErrorSerializer,
             403: ErrorSerializer,
             404: ErrorSerializer,
             409: ErrorSerializer,
+            422: ErrorSerializer,
         },
     )
+    @idempotent
     def post(self, request):
         key = idempotency_key_check(request.headers.get("Idempotency-Key"))
         data = self.InputSerializer(data=request.data)
@@ -115,10 +116,10 @@ class UnlockView(ThrottledViewMixin, APIView):
         result = services.gallery_unlock(
             player=request.user, item_id=data.validated_data["item_id"], idempotency_key=key
         )
-        return Response(
-            self.UnlockSerializer(result).data,
-            status=status.HTTP_200_OK if result.replayed else status.HTTP_201_CREATED,
-        )
+        response = Response(self.UnlockSerializer(result).data, status=status.HTTP_201_CREATED)
+        if result.replayed:  # found by the service: a key used before answers were stored
+            response[REPLAYED_HEADER] = "true"
+        return response
 
 
 class ItemView(APIView):

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from casino_club.kit.errors import DomainError, NotFound
-from economy.errors import IdempotencyConflict
+from economy.errors import IdempotencyKeyReused
 from economy.gallery import selectors
 from economy.gallery.derive import Region, derive_files, derived_dir
 from economy.models import GalleryItem, GalleryUnlock, LedgerKind, UnlockCondition, UnlockKind
@@ -147,7 +147,7 @@ def _replay(*, player, key: str, item: GalleryItem) -> UnlockResult | None:
     if earlier is None:
         return None
     if earlier.item_id != item.pk:
-        raise IdempotencyConflict()
+        raise IdempotencyKeyReused()
     return UnlockResult(
         unlock=earlier,
         state=selectors.item_state(player=player, item=item),

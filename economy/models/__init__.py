@@ -13,6 +13,7 @@ from economy.models.gallery import (
     UnlockCondition,
     UnlockKind,
 )
+from economy.models.idempotency import IdempotentResponse
 from economy.models.invites import InviteCode, Referral
 from economy.models.ledger import (
     DEFAULT_DAILY_LADDER,
@@ -76,6 +77,7 @@ __all__ = [
     "Event",
     "GalleryItem",
     "GalleryUnlock",
+    "IdempotentResponse",
     "InventoryItem",
     "InviteCode",
     "ItemCategory",

@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 from casino_club.kit.api_fields import LocalizedTextField
 from casino_club.kit.errors import NotFound
 from casino_club.kit.throttles import ThrottledViewMixin
+from economy.idempotency import idempotency_parameters, idempotent
 from economy.progression import selectors
 from economy.progression.services.missions import mission_claim, missions_current
 
@@ -87,14 +88,17 @@ class MissionClaimView(ThrottledViewMixin, APIView):
                 "mission_id",
                 {"type": "integer", "minimum": 0, "maximum": MAX_ID},
                 OpenApiParameter.PATH,
-            )
+            ),
+            *idempotency_parameters(200),
         ],
         responses={
             200: MissionClaimOutputSerializer,
             404: ProgressionErrorSerializer,
             409: ProgressionErrorSerializer,
+            422: ProgressionErrorSerializer,
         },
     )
+    @idempotent
     def post(self, request, mission_id: int):
         if mission_id > MAX_ID:
             raise NotFound(gettext_lazy("No such mission."))

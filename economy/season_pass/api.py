@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 from casino_club.kit.api_fields import LocalizedTextField
 from casino_club.kit.throttles import ThrottledViewMixin
 from economy.api import ErrorSerializer
+from economy.idempotency import idempotency_parameters, idempotent
 from economy.season_pass import selectors, services
 from economy.shop.api import ShopItemSerializer
 
@@ -84,13 +85,16 @@ class PassClaimView(ThrottledViewMixin, APIView):
     @extend_schema(
         operation_id="battlepass_claim",
         request=InputSerializer,
+        parameters=idempotency_parameters(201),
         responses={
             201: OutputSerializer,
             400: ErrorSerializer,
             404: ErrorSerializer,
             409: ErrorSerializer,
+            422: ErrorSerializer,
         },
     )
+    @idempotent
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)

@@ -9,7 +9,8 @@ from rest_framework.views import APIView
 
 from casino_club.kit.api_fields import LocalizedTextField
 from casino_club.kit.throttles import ThrottledViewMixin
-from economy.api import IDEMPOTENCY_HEADER, ErrorSerializer
+from economy.api import ErrorSerializer
+from economy.idempotency import REPLAYED_HEADER, idempotency_parameters, idempotent
 from economy.services import idempotency_key_check
 from economy.shop import selectors, services
 
@@ -91,21 +92,21 @@ class ShopBuyView(ThrottledViewMixin, APIView):
         total = serializers.IntegerField(source="purchase.total")
         transaction_id = serializers.IntegerField(source="purchase.transaction_id")
         balance = serializers.IntegerField()
-        replayed = serializers.BooleanField()
 
     @extend_schema(
         operation_id="shop_buy",
         request=InputSerializer,
-        parameters=[IDEMPOTENCY_HEADER],
+        parameters=idempotency_parameters(201),
         responses={
             201: OutputSerializer,
-            200: OutputSerializer,
             400: ErrorSerializer,
             403: ErrorSerializer,
             404: ErrorSerializer,
             409: ErrorSerializer,
+            422: ErrorSerializer,
         },
     )
+    @idempotent
     def post(self, request):
         key = idempotency_key_check(request.headers.get("Idempotency-Key"))
         data = self.InputSerializer(data=request.data)
@@ -116,10 +117,10 @@ class ShopBuyView(ThrottledViewMixin, APIView):
             quantity=data.validated_data["quantity"],
             idempotency_key=key,
         )
-        return Response(
-            self.OutputSerializer(result).data,
-            status=status.HTTP_200_OK if result.replayed else status.HTTP_201_CREATED,
-        )
+        response = Response(self.OutputSerializer(result).data, status=status.HTTP_201_CREATED)
+        if result.replayed:  # found by the service: a key used before answers were stored
+            response[REPLAYED_HEADER] = "true"
+        return response
 
 
 class InventoryView(APIView):

@@ -18,7 +18,7 @@ from accounts.action_types import ActionType
 from accounts.actions import action_record
 from casino_club.kit.errors import DomainError, NotFound
 from casino_club.kit.validation import is_whole_number
-from economy.errors import IdempotencyConflict
+from economy.errors import IdempotencyKeyReused
 from economy.models import InventoryItem, ItemSource, LedgerKind, ShopItem, ShopPurchase
 from economy.progression.selectors import vip_tier_for
 from economy.services import (
@@ -95,7 +95,7 @@ def _replay(*, player, key: str, item: ShopItem, quantity: int) -> PurchaseResul
     if earlier is None:
         return None
     if earlier.item_id != item.pk or earlier.quantity != quantity:
-        raise IdempotencyConflict()
+        raise IdempotencyKeyReused()
     balance = (
         earlier.transaction.entries.filter(account__player=player)
         .values_list("balance_after", flat=True)

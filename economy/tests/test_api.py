@@ -72,12 +72,8 @@ def test_claiming_the_daily_bonus(player_client, player):
 
     assert response.status_code == 201, response.json()
     body = response.json()
-    assert (body["amount"], body["balance"], body["streak"], body["replayed"]) == (
-        100,
-        100,
-        1,
-        False,
-    )
+    assert (body["amount"], body["balance"], body["streak"]) == (100, 100, 1)
+    assert "Idempotent-Replayed" not in response
     assert player_client.get("/api/wallet").json()["daily_bonus"]["claimed_today"] is True
 
 
@@ -97,9 +93,9 @@ def test_an_idempotency_key_replay_returns_the_same_transaction(player_client, p
 
     again = player_client.post("/api/bonus/daily/claim", HTTP_IDEMPOTENCY_KEY="tap-1")
 
-    assert (first.status_code, again.status_code) == (201, 200)
-    assert again.json()["transaction_id"] == first.json()["transaction_id"]
-    assert again.json()["replayed"] is True
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert again.json() == first.json()
+    assert again["Idempotent-Replayed"] == "true"
     assert ledger_snapshot() == before
     assert player_balance(player=player) == 100
 
@@ -122,8 +118,8 @@ def test_claiming_the_refill_when_broke(player_client):
     assert response.status_code == 201
     assert response.json()["balance"] == 500
     replay = player_client.post("/api/bonus/refill/claim", HTTP_IDEMPOTENCY_KEY="r1")
-    assert replay.status_code == 200
-    assert replay.json()["transaction_id"] == response.json()["transaction_id"]
+    assert replay.status_code == 201 and replay["Idempotent-Replayed"] == "true"
+    assert replay.json() == response.json()
 
 
 def test_claiming_the_refill_above_the_threshold_is_refused(player_client, player, fund):

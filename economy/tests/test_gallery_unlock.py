@@ -64,9 +64,8 @@ def test_coins_then_vip_tier_in_order_with_idempotent_payment(player, player_cli
     again = unlock(player_client, item.pk, key="pay-1")
 
     assert first.status_code == 201, first.json()
-    assert again.status_code == 200 and again.json()["replayed"] is True
-    assert first.json()["item"]["stage"] == 2 and again.json()["stage"] == 2
-    assert first.json()["transaction_id"] == again.json()["transaction_id"]
+    assert again.status_code == 201 and again["Idempotent-Replayed"] == "true"
+    assert again.json() == first.json() and first.json()["item"]["stage"] == 2
     assert player_balance(player=player) == start - 100
     assert first.json()["balance"] == start - 100
     assert GalleryUnlock.objects.filter(player=player).count() == 1
@@ -116,7 +115,7 @@ def test_coins_need_an_idempotency_key_and_enough_coins(player, player_client, i
     assert unchanged(before)
 
 
-def test_a_key_reused_for_another_item_is_a_conflict(player, player_client, item, fund):
+def test_a_key_reused_for_another_item_is_refused(player, player_client, item, fund):
     other = make_item(item.collection, title="Fans", seed=3)
     give_key(player)
     fund(player, 500)
@@ -125,9 +124,8 @@ def test_a_key_reused_for_another_item_is_a_conflict(player, player_client, item
 
     response = unlock(player_client, other.pk, key="same")
 
-    assert (
-        response.status_code == 409 and response.json()["error"]["code"] == "idempotency_conflict"
-    )
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "idempotency_key_reused"
     assert ledger_snapshot() == before
 
 

@@ -41,16 +41,15 @@ def test_buy_equip_and_inventory(player, player_client, fund):
     )
     assert response.status_code == 201, response.json()
     body = response.json()
-    assert (body["unit_price"], body["total"], body["balance"], body["replayed"]) == (
-        500,
-        500,
-        500,
-        False,
-    )
+    assert (body["unit_price"], body["total"], body["balance"]) == (500, 500, 500)
     replay = player_client.post(
-        "/api/shop/buy", {"item": "frame-emerald"}, format="json", HTTP_IDEMPOTENCY_KEY="k1"
+        "/api/shop/buy",
+        {"price": 1, "item": "frame-emerald"},
+        format="json",
+        HTTP_IDEMPOTENCY_KEY="k1",
     )
-    assert replay.status_code == 200 and replay.json()["id"] == body["id"]
+    assert replay.status_code == 201 and replay.json() == body
+    assert replay["Idempotent-Replayed"] == "true"
 
     equipped = player_client.post("/api/shop/equip", {"item": "frame-emerald"}, format="json")
     assert equipped.status_code == 200 and equipped.json()["equipped"] is True
