@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import zoneinfo
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import transaction
@@ -116,13 +117,14 @@ def forecast_refit(*, now: datetime) -> rules.Fit:
     30 days after); the accuracy is that of the fit made one month earlier, measured
     on that same last month, which it never saw (mean absolute error in days)."""
     month = timedelta(days=rules.WINDOW_DAYS)
-    earlier = rules.least_squares(history_rows(at=now - 2 * month))
-    fit = rules.least_squares(history_rows(at=now - month))
+    last_month = list(history_rows(at=now - month))  # read once: fitted on and scored on
+    fit = rules.least_squares(last_month)
     if fit is None:
         return rules.DEFAULT_FIT
+    earlier = rules.least_squares(history_rows(at=now - 2 * month))
     mae, held_out = (None, 0)
     if earlier is not None:
-        mae, held_out = rules.mean_absolute_error(earlier, history_rows(at=now - month))
+        mae, held_out = rules.mean_absolute_error(earlier, last_month)
     ForecastFit.objects.create(
         intercept=fit.intercept,
         b_frequency=fit.b_frequency,
@@ -133,6 +135,61 @@ def forecast_refit(*, now: datetime) -> rules.Fit:
         fitted_at=now,
     )
     return fit
+
+
+@dataclass(frozen=True)
+class ForecastAccuracy:
+    """The forecast fitted one month before the last, scored on the last month."""
+
+    now: datetime
+    fit: rules.Fit | None  # None: too little history to fit
+    samples: int  # players scored on the held-out month
+    mae: float | None  # the forecast's mean absolute error, in active days
+    naive_mae: float  # "as many active days as in the last 30" (the default fit)
+    mean_mae: float  # "everyone the fitting month's average"
+    mean_active: float  # the held-out month's average active days
+
+    def lines(self) -> list[str]:
+        month = timedelta(days=rules.WINDOW_DAYS)
+        held_out = f"{self.now - month:%Y-%m-%d} .. {self.now:%Y-%m-%d}"
+        if self.fit is None:
+            return [f"not enough history to fit before {self.now - month:%Y-%m-%d}"]
+        fit = self.fit
+        return [
+            f"fitted on {fit.samples:,} players: features {self.now - 3 * month:%Y-%m-%d} .. "
+            f"{self.now - 2 * month:%Y-%m-%d}, outcome the next 30 days",
+            f"forecast = {fit.intercept:.3f} + {fit.b_frequency:.3f} * frequency "
+            f"{fit.b_recency:+.3f} * min(recency, 30)",
+            f"held-out month {held_out}: {self.samples:,} players, "
+            f"{self.mean_active:.2f} active days on average",
+            f"mean absolute error, forecast:                      {self.mae:.3f} days",
+            f"mean absolute error, same as the last 30 days:      {self.naive_mae:.3f} days",
+            f"mean absolute error, everyone the average:          {self.mean_mae:.3f} days",
+        ]
+
+
+def forecast_accuracy(*, now: datetime | None = None) -> ForecastAccuracy:
+    """How well the forecast does on the site's own data: fitted as the nightly job
+    would have fitted it a month ago (outcome month ``now - 60d .. now - 30d``), scored
+    on the month up to ``now``, which that fit never saw, next to two naive forecasts.
+    Reads only; stores nothing (``manage.py forecast_accuracy``)."""
+    now = now or timezone.now()
+    month = timedelta(days=rules.WINDOW_DAYS)
+    training = list(history_rows(at=now - 2 * month))
+    held_out = list(history_rows(at=now - month))
+    fit = rules.least_squares(training)
+    average = sum(y for _, _, y in training) / len(training) if training else 0.0
+    mean_fit = rules.Fit(intercept=average, b_frequency=0.0, b_recency=0.0, samples=0)
+    naive_mae, samples = rules.mean_absolute_error(rules.DEFAULT_FIT, held_out)
+    return ForecastAccuracy(
+        now=now,
+        fit=fit,
+        samples=samples,
+        mae=None if fit is None else rules.mean_absolute_error(fit, held_out)[0],
+        naive_mae=naive_mae,
+        mean_mae=rules.mean_absolute_error(mean_fit, held_out)[0],
+        mean_active=sum(y for _, _, y in held_out) / len(held_out) if held_out else 0.0,
+    )
 
 
 def forecast_current() -> rules.Fit:
