@@ -131,6 +131,8 @@ class GameRound(models.Model):
         indexes = [
             models.Index(fields=["player", "-id"], name="game_round_player_recent"),
             models.Index(fields=["player", "game", "-id"], name="game_round_player_game"),
+            # The nightly segment job and the reports read recent rounds by time.
+            models.Index(fields=["created_at"], name="game_round_created"),
         ]
 
     def __str__(self) -> str:
