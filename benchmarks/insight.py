@@ -169,7 +169,8 @@ def generate(*, players: int, rounds: int, days: int, now: datetime) -> dict[str
         )
         cursor.execute("SELECT count(*) FROM bench_day")
         active_days = cursor.fetchone()[0]
-        extra = max(rounds / max(active_days, 1) - 1, 0)  # rounds beyond the first, per day
+        # Rounds beyond the first per day; floor() below takes about half a round off.
+        extra = max(rounds / max(active_days, 1) - 0.5, 0)
         sql(
             cursor,
             f"""

@@ -7,9 +7,9 @@ last 90 days of rounds (the ``created_at`` index), ``GROUP BY`` player and
 site day, then ``GROUP BY`` player, joined to the players, with
 ``PERCENT_RANK()`` windows; a player with no round in those 90 days has their
 newest round looked up by the player index. Heavy play is read over the last
-14 days with one query per time zone in use. Every ``PlayerSegment`` is
-written with one upsert (PostgreSQL: one ``INSERT ... SELECT FROM unnest(...)
-ON CONFLICT``; elsewhere ``bulk_create``).
+14 days in one query, each round in its player's time zone. Every ``PlayerSegment`` is
+written with one upsert (PostgreSQL: ``COPY`` into a temporary table, then one
+``INSERT ... SELECT ... ON CONFLICT``; elsewhere ``bulk_create``).
 """
 
 from __future__ import annotations
@@ -73,6 +73,15 @@ def _days(later: str, earlier: str) -> str:
     if connection.vendor == "postgresql":
         return f"EXTRACT(DAY FROM ({later} - {earlier}))::integer"
     return f"CAST(julianday({later}) - julianday({earlier}) AS INTEGER)"
+
+
+def _batch_settings(cursor) -> None:
+    """For this transaction only (PostgreSQL): memory for the hash of every player's
+    days (it spilled to disk at 4 MB, the default), and no JIT (the look-up's
+    estimated cost per lapsed player trips its thresholds; compiling took longer than
+    the whole query runs without it)."""
+    cursor.execute("SET LOCAL work_mem = '64MB'")
+    cursor.execute("SET LOCAL jit = off")
 
 
 def player_history(*, now: datetime) -> list[PlayerHistory]:
@@ -140,9 +149,7 @@ def player_history(*, now: datetime) -> list[PlayerHistory]:
     params = [*whole_days, *the_players, *per_player, False, at(now)]
     with transaction.atomic(), connection.cursor() as cursor:
         if postgres:
-            # The look-up's estimated cost (per lapsed player) trips the JIT thresholds:
-            # compiling took longer than the whole query runs without it.
-            cursor.execute("SET LOCAL jit = off")
+            _batch_settings(cursor)
         cursor.execute(query, params)
         rows = cursor.fetchall()
     return [
@@ -179,33 +186,54 @@ def player_history(*, now: datetime) -> list[PlayerHistory]:
 
 
 def heavy_players(*, now: datetime) -> set[int]:
-    """Players with heavy play in the last 14 days, in their own time zone (one
-    query per time zone in use: the local hour and day need the zone)."""
+    """Players with heavy play in the last 14 days, in their own time zone: per player
+    and local day, the rounds and the night rounds (PostgreSQL: one query, each round
+    in its player's zone; elsewhere one query per time zone in use)."""
     since = now - timedelta(days=rules.HEAVY_WINDOW_DAYS)
+    totals: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for player_id, rounds, night in _local_days(since=since, now=now):
+        total = totals[player_id]
+        total[0] += rounds
+        total[1] += night
+        total[2] = max(total[2], rounds)
+    return {
+        player_id
+        for player_id, (rounds, night, busiest) in totals.items()
+        if rules.heavy_play_for(rounds=rounds, night_rounds=night, busiest_day_rounds=busiest)
+    }
+
+
+def _local_days(*, since: datetime, now: datetime):
+    """(player, rounds, night rounds) per player and local day, rounds in [since, now)."""
+    if connection.vendor == "postgresql":
+        quote = connection.ops.quote_name
+        local = "(r.created_at AT TIME ZONE u.time_zone)"
+        query = f"""
+            SELECT r.player_id, COUNT(*),
+                   COUNT(*) FILTER (WHERE EXTRACT(HOUR FROM {local}) < %s)
+            FROM {quote(GameRound._meta.db_table)} r
+            JOIN {quote(User._meta.db_table)} u ON u.id = r.player_id
+            WHERE r.created_at >= %s AND r.created_at < %s
+            GROUP BY r.player_id, {local}::date
+        """  # noqa: S608 (table names from _meta; every value is a parameter)
+        with transaction.atomic(), connection.cursor() as cursor:
+            _batch_settings(cursor)
+            cursor.execute(query, [rules.NIGHT_HOURS.stop, since, now])
+            rows = cursor.fetchall()
+        yield from rows
+        return
     recent = GameRound.objects.filter(created_at__gte=since, created_at__lt=now)
-    zones = User.objects.order_by().values_list("time_zone", flat=True).distinct()
-    heavy: set[int] = set()
-    for name in zones:
+    for name in User.objects.order_by().values_list("time_zone", flat=True).distinct():
         zone = zoneinfo.ZoneInfo(name)
-        days = (
+        yield from (
             recent.filter(player__time_zone=name)
             .annotate(hour=ExtractHour("created_at", tzinfo=zone))
             .values("player_id", day=TruncDate("created_at", tzinfo=zone))
-            .annotate(rounds=Count("id"), night=Count("id", filter=Q(hour__lt=5)))
+            .annotate(
+                rounds=Count("id"), night=Count("id", filter=Q(hour__lt=rules.NIGHT_HOURS.stop))
+            )
             .values_list("player_id", "rounds", "night")
         )
-        totals: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
-        for player_id, rounds, night in days:
-            total = totals[player_id]
-            total[0] += rounds
-            total[1] += night
-            total[2] = max(total[2], rounds)
-        heavy.update(
-            player_id
-            for player_id, (rounds, night, busiest) in totals.items()
-            if rules.heavy_play_for(rounds=rounds, night_rounds=night, busiest_day_rounds=busiest)
-        )
-    return heavy
 
 
 def history_rows(history: list[PlayerHistory], *, months_back: int):
@@ -342,7 +370,7 @@ def segments_compute(*, now: datetime | None = None, refit: bool = True) -> int:
         )
     with transaction.atomic():
         if connection.vendor == "postgresql":
-            _upsert_unnest(rows)
+            _upsert_copy(rows)
         else:
             PlayerSegment.objects.bulk_create(
                 [PlayerSegment(**dict(zip(SEGMENT_FIELDS, row, strict=True))) for row in rows],
@@ -354,20 +382,27 @@ def segments_compute(*, now: datetime | None = None, refit: bool = True) -> int:
     return len(rows)
 
 
-def _upsert_unnest(rows: list[tuple]) -> None:
-    """One ``INSERT ... SELECT FROM unnest(arrays) ON CONFLICT (player) DO UPDATE``: a
-    column of values per field instead of a parameter per value (PostgreSQL)."""
+def _upsert_copy(rows: list[tuple]) -> None:
+    """``COPY`` the rows into a temporary table, then one ``INSERT ... SELECT ... ON
+    CONFLICT (player) DO UPDATE`` (PostgreSQL): no parameter per value to render."""
     if not rows:
         return
     fields = [PlayerSegment._meta.get_field(name) for name in SEGMENT_FIELDS]
     quote = connection.ops.quote_name
+    table = quote(PlayerSegment._meta.db_table)
     columns = ", ".join(quote(field.column) for field in fields)
-    arrays = ", ".join(f"%s::{field.db_type(connection)}[]" for field in fields)
     updates = ", ".join(f"{quote(f.column)} = EXCLUDED.{quote(f.column)}" for f in fields[1:])
     with connection.cursor() as cursor:
+        # Inside an outer transaction (a second run before it commits) it still exists.
+        cursor.execute("DROP TABLE IF EXISTS pg_temp.segment_rows")
         cursor.execute(
-            f"INSERT INTO {quote(PlayerSegment._meta.db_table)} ({columns}) "  # noqa: S608
-            f"SELECT * FROM unnest({arrays}) "
-            f"ON CONFLICT ({quote(fields[0].column)}) DO UPDATE SET {updates}",
-            [list(column) for column in zip(*rows, strict=True)],
+            f"CREATE TEMPORARY TABLE segment_rows ON COMMIT DROP AS "  # noqa: S608
+            f"SELECT {columns} FROM {table} WITH NO DATA"
+        )
+        with cursor.cursor.copy(f"COPY segment_rows ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) SELECT {columns} FROM segment_rows "  # noqa: S608
+            f"ON CONFLICT ({quote(fields[0].column)}) DO UPDATE SET {updates}"
         )
