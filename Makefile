@@ -81,7 +81,7 @@ bench-lighthouse: venv
 bench-growth: venv-dev
 	@eval "$$(.ci/detect-services)" && $(PY) benchmarks/growth.py
 
-## 100,000 players, 5,000,000 rounds in SQL; the segment job and reports vs a GROUP BY (~15 min).
+## 100,000 players, 5,000,000 rounds in SQL; the segment job and reports vs a GROUP BY (~6 min).
 .PHONY: bench-insight
 bench-insight: venv-dev
 	@eval "$$(.ci/detect-services)" && $(PY) benchmarks/insight.py $(BENCH_INSIGHT_ARGS)

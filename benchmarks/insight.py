@@ -22,7 +22,8 @@ same table; best of three):
 
 - ``segments_compute`` as the nightly task runs it (refit with its held-out
   month, heavy play, RFM quintiles, the upsert of every ``PlayerSegment``):
-  the first run (inserting the rows) and the second (updating them);
+  the first run (inserting the rows) and the second (updating them), and its
+  two reads (``player_history``, ``heavy_players``) on their own;
 - the reports ``retention``, ``economy`` and ``spend`` (30 days, by day).
 
 Then ``forecast_accuracy`` (the function behind ``manage.py
