@@ -90,6 +90,11 @@ bench-lighthouse: venv
 bench-growth: venv-dev
 	@eval "$$(.ci/detect-services)" && $(PY) benchmarks/growth.py
 
+## 100,000 players, 5,000,000 rounds in SQL; the segment job and reports vs a GROUP BY (~6 min).
+.PHONY: bench-insight
+bench-insight: venv-dev
+	@eval "$$(.ci/detect-services)" && $(PY) benchmarks/insight.py $(BENCH_INSIGHT_ARGS)
+
 ## Locust players against gunicorn, daphne, a Celery worker and beat on this machine (~5 min).
 bench-load: venv-dev
 	@eval "$$(.ci/detect-services)" && $(PY) benchmarks/load.py

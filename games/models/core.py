@@ -95,8 +95,12 @@ class GameConfig(models.Model):
 class GameRound(models.Model):
     """One settled round: what was bet, what was drawn, what it paid, and how to verify it."""
 
+    # No index of its own: the (player, -id) and (player, created_at) indexes lead with it.
     player = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="game_rounds"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="game_rounds",
+        db_index=False,
     )
     game = models.CharField(max_length=50)
     config = models.ForeignKey(GameConfig, on_delete=models.PROTECT, related_name="rounds")
@@ -131,6 +135,10 @@ class GameRound(models.Model):
         indexes = [
             models.Index(fields=["player", "-id"], name="game_round_player_recent"),
             models.Index(fields=["player", "game", "-id"], name="game_round_player_game"),
+            # The nightly segment job and the reports read recent rounds by time, and
+            # retention a player's rounds on one day.
+            models.Index(fields=["created_at"], name="game_round_created"),
+            models.Index(fields=["player", "created_at"], name="game_round_player_time"),
         ]
 
     def __str__(self) -> str:

@@ -102,7 +102,10 @@ def retention(*, window: Window, now: datetime | None = None) -> dict:
     )
     cohorts = [{"week": row["week"], **_cohort(row)} for row in rows]
     by_source = [{"source": row["src"], **_cohort(row)} for row in sources]
-    active = GameRound.objects.filter(player__is_staff=False).aggregate(
+    # Only the last 30 days can count (the created_at index), not the whole history.
+    active = GameRound.objects.filter(
+        player__is_staff=False, created_at__gte=now - timedelta(days=30)
+    ).aggregate(
         **{
             name: Count("player", distinct=True, filter=Q(created_at__gte=now - timedelta(days=n)))
             for name, n in (("dau", 1), ("wau", 7), ("mau", 30))
