@@ -170,14 +170,22 @@ const handlers = {
   },
 };
 
+// "Find a match" waits for the socket: a click before it opens would be lost.
+const findButton = el.findForm.querySelector("[data-find]");
+
 function connect() {
   const scheme = location.protocol === "https:" ? "wss" : "ws";
+  findButton.disabled = true;
   socket = new WebSocket(`${scheme}://${location.host}${root.dataset.socketPath}`);
+  socket.addEventListener("open", () => {
+    findButton.disabled = false;
+  });
   socket.addEventListener("message", (event) => {
     const message = JSON.parse(event.data);
     (handlers[message.type] || (() => {}))(message);
   });
   socket.addEventListener("close", (event) => {
+    findButton.disabled = true;
     if (event.code === 4401) {
       say(gettext("Sign in to play live."));
       return;
