@@ -51,6 +51,10 @@ class Config:
     socket_message_rate: int = 10
     socket_message_burst: int = 20
     num_proxies: int = 0
+    # Signups from one (hashed) IP address / one device cookie in 24 hours
+    # before a further signup is refused (docs/safety.md, "Abuse cases"); 0 = off.
+    signups_per_ip_per_day: int = 3
+    signups_per_device_per_day: int = 3
 
 
 def parse_bool(env: Mapping[str, str], name: str, default: bool) -> bool:
@@ -255,4 +259,6 @@ def read_config(env: Mapping[str, str], var_dir: Path) -> Config:
         socket_message_rate=parse_int(env, "SOCKET_MESSAGE_RATE", 10, 1, 10_000),
         socket_message_burst=parse_int(env, "SOCKET_MESSAGE_BURST", 20, 1, 100_000),
         num_proxies=parse_int(env, "NUM_PROXIES", 0, 0, 10),
+        signups_per_ip_per_day=parse_int(env, "SIGNUPS_PER_IP_PER_DAY", 3, 0, 1_000_000),
+        signups_per_device_per_day=parse_int(env, "SIGNUPS_PER_DEVICE_PER_DAY", 3, 0, 1_000_000),
     )

@@ -13,7 +13,7 @@ from economy.models.gallery import (
     UnlockCondition,
     UnlockKind,
 )
-from economy.models.invites import InviteCode, Referral
+from economy.models.invites import InviteCode, Referral, RewardWithheld
 from economy.models.ledger import (
     DEFAULT_DAILY_LADDER,
     MAX_FAUCET_AMOUNT,
@@ -94,6 +94,7 @@ __all__ = [
     "Rating",
     "Referral",
     "RewardKind",
+    "RewardWithheld",
     "Season",
     "ShopItem",
     "ShopPurchase",
