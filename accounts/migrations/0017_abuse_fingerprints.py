@@ -7,27 +7,52 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0016_user_language'),
+        ("accounts", "0016_user_language"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AccountFingerprint',
+            name="AccountFingerprint",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('signup_ip_hash', models.CharField(blank=True, default='', max_length=32)),
-                ('signup_device_hash', models.CharField(blank=True, default='', max_length=32)),
-                ('last_ip_hash', models.CharField(blank=True, db_index=True, default='', max_length=32)),
-                ('last_device_hash', models.CharField(blank=True, db_index=True, default='', max_length=32)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('last_seen_at', models.DateTimeField(blank=True, null=True)),
-                ('player', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='fingerprint', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("signup_ip_hash", models.CharField(blank=True, default="", max_length=32)),
+                ("signup_device_hash", models.CharField(blank=True, default="", max_length=32)),
+                (
+                    "last_ip_hash",
+                    models.CharField(blank=True, db_index=True, default="", max_length=32),
+                ),
+                (
+                    "last_device_hash",
+                    models.CharField(blank=True, db_index=True, default="", max_length=32),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("last_seen_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "player",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="fingerprint",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'account fingerprint',
-                'indexes': [models.Index(fields=['signup_ip_hash', 'created_at'], name='fingerprint_signup_ip'), models.Index(fields=['signup_device_hash', 'created_at'], name='fingerprint_signup_device')],
+                "verbose_name": "account fingerprint",
+                "indexes": [
+                    models.Index(
+                        fields=["signup_ip_hash", "created_at"], name="fingerprint_signup_ip"
+                    ),
+                    models.Index(
+                        fields=["signup_device_hash", "created_at"],
+                        name="fingerprint_signup_device",
+                    ),
+                ],
             },
         ),
     ]

@@ -4,15 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('economy', '0008_translated_content'),
+        ("economy", "0008_translated_content"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='referral',
-            name='reward_withheld',
-            field=models.CharField(blank=True, choices=[('', 'Not withheld'), ('shared_ip', 'Shares a network with the inviter'), ('shared_device', 'Shares a device with the inviter'), ('shared_ip_and_device', 'Shares a network and a device with the inviter')], default='', max_length=24),
+            model_name="referral",
+            name="reward_withheld",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("", "Not withheld"),
+                    ("shared_ip", "Shares a network with the inviter"),
+                    ("shared_device", "Shares a device with the inviter"),
+                    ("shared_ip_and_device", "Shares a network and a device with the inviter"),
+                ],
+                default="",
+                max_length=24,
+            ),
         ),
     ]
