@@ -86,7 +86,7 @@ def test_an_invitee_on_the_inviters_network_is_withheld_too():
 
 
 def test_sharing_found_only_at_reward_time_still_withholds():
-    alice_browser, alice = sign_up("Alice", "203.0.113.1")
+    _alice_browser, alice = sign_up("Alice", "203.0.113.1")
     friend_browser, friend = sign_up("Friend", "198.51.100.2")
     assert redeem(friend_browser, alice).json()["reward_withheld"] is False
     # Later the inviter signs in on the invitee's device and network.
