@@ -181,3 +181,21 @@ def test_a_signin_records_the_last_network_and_device():
     assert row.signup_ip_hash == fingerprint("ip", "203.0.113.10")
     assert row.last_ip_hash == fingerprint("ip", "198.51.100.20")
     assert row.last_device_hash != row.signup_device_hash
+
+
+def test_the_refusal_speaks_korean():
+    sign_up(browser("203.0.113.7"), "Ko1")
+    sign_up(browser("203.0.113.7"), "Ko2")
+
+    refused = browser("203.0.113.7").post(
+        "/accounts/signup/",
+        {
+            "email": "ko3@example.com",
+            "password1": PASSWORD,
+            "nickname": "Ko3",
+            "date_of_birth": "1990-01-01",
+        },
+        HTTP_ACCEPT_LANGUAGE="ko",
+    )
+
+    assert "오늘 이 네트워크나 기기에서 너무 많은 계정이 만들어졌어요" in refused.content.decode()

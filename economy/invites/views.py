@@ -35,11 +35,15 @@ def join_page(request, code: str):
         except DomainError as error:
             messages.error(request, error.message)
         else:
-            messages.success(
-                request,
-                _("You joined with %(nickname)s's invite. Reach level 3 and you both get coins.")
-                % {"nickname": referral.inviter.nickname},
+            # A withheld reward (shared device or network) promises no coins.
+            text = (
+                _("You joined with %(nickname)s's invite.")
+                if referral.reward_withheld
+                else _(
+                    "You joined with %(nickname)s's invite. Reach level 3 and you both get coins."
+                )
             )
+            messages.success(request, text % {"nickname": referral.inviter.nickname})
             return redirect("home")
     here = reverse("invite-join", args=[code])
     context = {
