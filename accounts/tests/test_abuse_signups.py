@@ -220,3 +220,16 @@ def test_a_social_signup_is_counted_and_refused_the_same_way(client, provider): 
     assert refused.status_code == 200
     assert REFUSED in refused.content.decode()
     assert not User.objects.filter(email="sam@example.com").exists()
+
+
+def test_the_limits_are_read_from_the_environment(tmp_path):
+    from casino_club.config import ConfigError, read_config
+
+    defaults = read_config({}, tmp_path)
+    assert (defaults.signups_per_ip_per_day, defaults.signups_per_device_per_day) == (3, 3)
+    assert read_config({"SIGNUPS_PER_IP_PER_DAY": "0"}, tmp_path).signups_per_ip_per_day == 0
+    for name in ("SIGNUPS_PER_IP_PER_DAY", "SIGNUPS_PER_DEVICE_PER_DAY"):
+        with pytest.raises(ConfigError, match=name):
+            read_config({name: "three"}, tmp_path)
+        with pytest.raises(ConfigError, match=name):
+            read_config({name: "-1"}, tmp_path)
