@@ -85,6 +85,10 @@ def _relaxed_signup_limit(request):
         **django_settings.ACCOUNT_RATE_LIMITS,
         "signup": "1000/m/ip",
     }
+    # Likewise the accounts-per-network/device limits (accounts/abuse.py):
+    # off here, set back by the tests that check them (test_abuse_signups.py).
+    django_settings.SIGNUPS_PER_IP_PER_DAY = 0
+    django_settings.SIGNUPS_PER_DEVICE_PER_DAY = 0
 
 
 @pytest.fixture(autouse=True)

@@ -4,7 +4,9 @@ Every allauth signup (the page, the headless API, a social sign-up's
 completion form) ends in ``accounts.services.player_register``: nickname,
 age gate and the ``PLAYER_JOINED`` action (wallet and grant) in one
 transaction. A social sign-up never completes on its own: allauth's
-auto-signup would save the user without any form, skipping all three.
+auto-signup would save the user without any form, skipping all three. A
+signup from a network or device that made too many accounts today is
+refused while its email is cleaned (``accounts.abuse``).
 """
 
 from __future__ import annotations
@@ -14,11 +16,13 @@ from urllib.parse import urlencode
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.adapter import get_adapter as get_account_adapter
 from allauth.account.utils import get_login_redirect_url
+from allauth.core import context
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.db import transaction
 from django.urls import reverse
 from django.utils import translation
 
+from accounts.abuse import login_record, signup_check, signup_record
 from accounts.acquisition import acquisition_record
 from accounts.models import User
 from accounts.services import player_logged_in, player_register
@@ -45,7 +49,18 @@ class AccountAdapter(DefaultAccountAdapter):
             )
             # Where the browser first came from (the cc_src cookie); docs/insight.md.
             acquisition_record(player=player, request=request)
+            # The hashed network and device the next signups are counted by.
+            signup_record(player=player, request=request)
         return player
+
+    def clean_email(self, email: str) -> str:
+        email = super().clean_email(email)
+        request = context.request
+        # Every signup form (the page, headless, a social sign-up's completion)
+        # cleans the email; a signed-in player adding an address is not a signup.
+        if request is not None and not request.user.is_authenticated:
+            signup_check(request)
+        return email
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         """allauth's emails (confirmation, password reset) in the player's language.
@@ -73,6 +88,7 @@ class AccountAdapter(DefaultAccountAdapter):
         super().login(request, user)
         # Missions count days with a login ("log in on N days"), pages and apps alike.
         player_logged_in(player=user)
+        login_record(player=user, request=request)
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):

@@ -3,8 +3,11 @@ from django.contrib import admin
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from accounts.abuse import SHARED_DEVICE, SHARED_IP, accounts_sharing, with_shared
 from accounts.admin_actions import ReasonForm, moderation_action
 from accounts.age.admin import age_verification_summary
 from accounts.audiences import audience_choices, segment_check
@@ -73,6 +76,44 @@ notify_players = moderation_action(
 )
 
 
+class SharesWithFilter(admin.SimpleListFilter):
+    """Accounts that signed up or signed in on another account's device or
+    network (docs/safety.md, "Abuse cases")."""
+
+    title = _("shares device with")
+    parameter_name = "shares"
+
+    def lookups(self, request, model_admin):
+        return [
+            (SHARED_DEVICE, _("another account's device")),
+            (SHARED_IP, _("another account's network")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() in (SHARED_DEVICE, SHARED_IP):
+            return with_shared(queryset, self.value())
+        return queryset
+
+
+SHARES_LIST_LIMIT = 20
+
+
+def _shares_with(obj, kind: str):
+    others = list(accounts_sharing(player=obj, kind=kind)[: SHARES_LIST_LIMIT + 1])
+    if not others:
+        return "-"
+    links = format_html_join(
+        ", ",
+        '<a href="{}">{}</a>',
+        (
+            (reverse("admin:accounts_user_change", args=[other.pk]), other.nickname)
+            for other in others[:SHARES_LIST_LIMIT]
+        ),
+    )
+    more = "" if len(others) <= SHARES_LIST_LIMIT else format_html(" …")
+    return format_html("{}{}", links, more)
+
+
 class PlayersOnlyChangeList(ChangeList):
     """The user list as a moderator sees it: players only, never staff."""
 
@@ -98,9 +139,15 @@ class UserAdmin(BaseUserAdmin):
 
     ordering = ["-created_at"]
     list_display = ["nickname", "email", "is_staff", "is_active", "created_at"]
-    list_filter = ["is_staff", "is_active", "groups"]
+    list_filter = ["is_staff", "is_active", "groups", SharesWithFilter]
     search_fields = ["nickname", "email"]
-    readonly_fields = ["created_at", "last_login", "age_verification_state"]
+    readonly_fields = [
+        "created_at",
+        "last_login",
+        "age_verification_state",
+        "shares_device_with",
+        "shares_network_with",
+    ]
     actions = [suspend_players, reinstate_players, notify_players]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
@@ -121,6 +168,7 @@ class UserAdmin(BaseUserAdmin):
             {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
         ),
         (_("Dates"), {"fields": ["created_at", "last_login"]}),
+        (_("Other accounts"), {"fields": ["shares_device_with", "shares_network_with"]}),
     ]
     moderator_fieldsets = [
         (
@@ -138,6 +186,7 @@ class UserAdmin(BaseUserAdmin):
         ),
         (_("Status"), {"fields": ["is_active"]}),
         (_("Dates"), {"fields": ["created_at", "last_login"]}),
+        (_("Other accounts"), {"fields": ["shares_device_with", "shares_network_with"]}),
     ]
     # Adding a user adds a player, the way signup does (see PlayerCreationForm).
     add_form = PlayerCreationForm
@@ -161,6 +210,14 @@ class UserAdmin(BaseUserAdmin):
     @admin.display(description=_("Age verification"))
     def age_verification_state(self, obj):
         return age_verification_summary(obj)
+
+    @admin.display(description=_("Shares device with"))
+    def shares_device_with(self, obj):
+        return _shares_with(obj, SHARED_DEVICE)
+
+    @admin.display(description=_("Shares network with"))
+    def shares_network_with(self, obj):
+        return _shares_with(obj, SHARED_IP)
 
     def save_model(self, request, obj, form, change):
         if change:
@@ -189,7 +246,7 @@ class UserAdmin(BaseUserAdmin):
     def get_list_filter(self, request):
         if request.user.is_superuser:
             return super().get_list_filter(request)
-        return ["is_active"]
+        return ["is_active", SharesWithFilter]
 
     def get_changelist(self, request, **kwargs):
         if request.user.is_superuser:

@@ -430,6 +430,7 @@ class AgeVerification(models.Model):
 
 
 # Models kept in their own modules; imported here so Django registers them.
+from accounts.abuse_models import AccountFingerprint  # noqa: E402, F401
 from accounts.acquisition_models import AcquisitionSource, VisitDay  # noqa: E402, F401
 from accounts.mood_models import MoodCheckIn, MoodSettings  # noqa: E402, F401
 from accounts.responsible_models import ExclusionKind, PlayDay, PlaySettings  # noqa: E402, F401

@@ -45,6 +45,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.abuse_models import AccountFingerprint
 from accounts.acquisition_models import AcquisitionSource, VisitDay
 from accounts.action_types import ActionType
 from accounts.actions import action_record
@@ -212,6 +213,26 @@ def _acquisition_erase(player: User) -> None:
 register_export_section("acquisition_source", _acquisition)
 register_export_section("visit_days", _visit_days)
 register_erasure("acquisition", _acquisition_erase)
+
+
+def _fingerprint(player: User) -> Iterable[dict]:
+    # Keyed hashes, not addresses: the export shows exactly what is kept.
+    return AccountFingerprint.objects.filter(player=player).values(
+        "signup_ip_hash",
+        "signup_device_hash",
+        "last_ip_hash",
+        "last_device_hash",
+        "created_at",
+        "last_seen_at",
+    )
+
+
+def _fingerprint_erase(player: User) -> None:
+    AccountFingerprint.objects.filter(player=player).delete()
+
+
+register_export_section("account_fingerprint", _fingerprint)
+register_erasure("account_fingerprint", _fingerprint_erase)
 
 
 # --- deletion -------------------------------------------------------------------

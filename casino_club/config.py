@@ -53,6 +53,10 @@ class Config:
     num_proxies: int = 0
     metrics_token: str = ""
     log_format: str = "plain"
+    # Signups from one (hashed) IP address / one device cookie in 24 hours
+    # before a further signup is refused (docs/safety.md, "Abuse cases"); 0 = off.
+    signups_per_ip_per_day: int = 3
+    signups_per_device_per_day: int = 3
 
 
 def parse_bool(env: Mapping[str, str], name: str, default: bool) -> bool:
@@ -323,4 +327,6 @@ def read_config(
         num_proxies=parse_int(env, "NUM_PROXIES", 0, 0, 10),
         metrics_token=metrics_token,
         log_format=parse_log_format(env),
+        signups_per_ip_per_day=parse_int(env, "SIGNUPS_PER_IP_PER_DAY", 3, 0, 1_000_000),
+        signups_per_device_per_day=parse_int(env, "SIGNUPS_PER_DEVICE_PER_DAY", 3, 0, 1_000_000),
     )

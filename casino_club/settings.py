@@ -87,6 +87,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.StaffTwoFactorMiddleware",
     "accounts.acquisition.AcquisitionMiddleware",
+    "accounts.abuse.DeviceCookieMiddleware",
 ]
 
 ROOT_URLCONF = "casino_club.urls"
@@ -328,6 +329,9 @@ SOCIALACCOUNT_PROVIDERS: dict = {}
 # birth): the adapter refuses auto-signup too, this states it for operators.
 SOCIALACCOUNT_AUTO_SIGNUP = False
 SOCIALACCOUNT_ADAPTER = "accounts.adapters.SocialAccountAdapter"
+# Multi-account farming (accounts/abuse.py, docs/safety.md "Abuse cases").
+SIGNUPS_PER_IP_PER_DAY = CONFIG.signups_per_ip_per_day
+SIGNUPS_PER_DEVICE_PER_DAY = CONFIG.signups_per_device_per_day
 
 HEADLESS_CLIENTS = ("app", "browser")
 HEADLESS_TOKEN_STRATEGY = "allauth.headless.tokens.strategies.jwt.JWTTokenStrategy"  # noqa: S105

@@ -118,10 +118,16 @@ def _invites(player: User) -> Iterable[dict]:
         yield {"event": "code", **code}
     # Who joined with the player's code shows as an id only, never their details.
     for referral in _rows(
-        Referral.objects.filter(inviter=player), "invitee_id", "created_at", "rewarded_at"
+        Referral.objects.filter(inviter=player),
+        "invitee_id",
+        "created_at",
+        "rewarded_at",
+        "reward_withheld",
     ):
         yield {"event": "invited", **referral}
-    for referral in _rows(Referral.objects.filter(invitee=player), "created_at", "rewarded_at"):
+    for referral in _rows(
+        Referral.objects.filter(invitee=player), "created_at", "rewarded_at", "reward_withheld"
+    ):
         yield {"event": "joined_with_a_code", **referral}
 
 

@@ -53,8 +53,14 @@ class InviteRedeemView(ThrottledViewMixin, APIView):
         created_at = serializers.DateTimeField()
         rewarded = serializers.SerializerMethodField()
 
+        reward_withheld = serializers.SerializerMethodField()
+
         def get_rewarded(self, referral) -> bool:
             return referral.rewarded_at is not None
+
+        def get_reward_withheld(self, referral) -> bool:
+            # The reason itself (shared network or device) is for moderators.
+            return bool(referral.reward_withheld)
 
     @extend_schema(
         operation_id="invites_redeem",

@@ -3,7 +3,10 @@
 Anti-abuse rules (docs/progression.md): not your own code, only within
 ``REDEEM_WITHIN`` of joining, once per player, at most ``DAILY_CAP``
 redemptions of one code per day, no two players inviting each other, and
-the reward only when the invitee has actually played to level 3.
+the reward only when the invitee has actually played to level 3. The
+reward is withheld, for both, when the invitee shares a network or a device
+with the inviter (``accounts.abuse.shared_signals``, docs/safety.md "Abuse
+cases"): checked when the code is redeemed and again when the reward is due.
 """
 
 from __future__ import annotations
@@ -17,10 +20,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.abuse import SHARED_DEVICE, SHARED_IP, shared_signals
 from accounts.models import NotificationKind, User
 from accounts.notifications import notification_send, player_language
 from casino_club.kit.errors import DomainError, NotFound
-from economy.models import InviteCode, LedgerKind, Referral
+from economy.models import InviteCode, LedgerKind, Referral, RewardWithheld
 from economy.progression.selectors import progress_get
 from economy.services import MINT, ledger_transfer, player_account, system_account
 
@@ -88,6 +92,18 @@ def code_normalize(code: object) -> str:
     return normalized
 
 
+def withheld_reason(*, inviter: User, invitee: User) -> str:
+    """Why the pair's reward must not be paid ("" when nothing is shared)."""
+    shared = set(shared_signals(player=invitee, other=inviter))
+    if shared == {SHARED_IP, SHARED_DEVICE}:
+        return RewardWithheld.SHARED_IP_AND_DEVICE
+    if SHARED_DEVICE in shared:
+        return RewardWithheld.SHARED_DEVICE
+    if SHARED_IP in shared:
+        return RewardWithheld.SHARED_IP
+    return RewardWithheld.NOT_WITHHELD
+
+
 def invite_code_get(*, player: User) -> InviteCode:
     """The player's invite code, made on first use."""
     found = InviteCode.objects.filter(player=player).first()
@@ -142,7 +158,11 @@ def invite_redeem(*, player: User, code: object, now: datetime | None = None) ->
         try:
             with transaction.atomic():
                 referral = Referral.objects.create(
-                    inviter=inviter, invitee=player, code=code, created_at=now
+                    inviter=inviter,
+                    invitee=player,
+                    code=code,
+                    created_at=now,
+                    reward_withheld=withheld_reason(inviter=inviter, invitee=player),
                 )
         except IntegrityError:
             raise AlreadyInvited(fields={"code": "you already used a code"}) from None
@@ -156,19 +176,31 @@ def referral_reward(*, invitee: User, now: datetime | None = None) -> Referral |
     """Reward the invitee and their inviter once, when the invitee reached level 3.
 
     Compare-and-swap on ``rewarded_at``: of two deliveries at once, only the
-    one that flips it pays. None when there is nothing (more) to reward.
+    one that flips it pays. None when there is nothing (more) to reward, or
+    when the reward is withheld (the pair shares a network or device; the
+    reason is kept on the referral for moderators).
     """
     now = now or timezone.now()
     with transaction.atomic():
-        referral = Referral.objects.filter(invitee=invitee, rewarded_at__isnull=True).first()
-        if referral is None:
+        referral = (
+            Referral.objects.filter(invitee=invitee, rewarded_at__isnull=True)
+            .select_related("inviter")
+            .first()
+        )
+        if referral is None or referral.reward_withheld:
+            return None
+        reason = withheld_reason(inviter=referral.inviter, invitee=invitee)
+        if reason:
+            Referral.objects.filter(pk=referral.pk, rewarded_at__isnull=True).update(
+                reward_withheld=reason
+            )
             return None
         if not Referral.objects.filter(pk=referral.pk, rewarded_at__isnull=True).update(
             rewarded_at=now
         ):
             return None
         mint = system_account(code=MINT)
-        inviter = User.objects.get(pk=referral.inviter_id)
+        inviter = referral.inviter
         payments = {}
         for role, player, amount in (
             ("inviter", inviter, INVITER_REWARD),

@@ -18,10 +18,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from casino_club.kit.errors import DomainError
+from casino_club.kit.throttles import throttled_page
 from economy.invites import selectors, services
 from economy.models import InviteCode
 
 
+# The "Accept invite" POST is the page twin of POST /api/invites/redeem and
+# shares its limit; reading the page is not counted.
+@throttled_page("claim")
 @require_http_methods(["GET", "POST"])
 def join_page(request, code: str):
     invite = InviteCode.objects.select_related("player").filter(code=code.upper()).first()
@@ -31,11 +35,15 @@ def join_page(request, code: str):
         except DomainError as error:
             messages.error(request, error.message)
         else:
-            messages.success(
-                request,
-                _("You joined with %(nickname)s's invite. Reach level 3 and you both get coins.")
-                % {"nickname": referral.inviter.nickname},
+            # A withheld reward (shared device or network) promises no coins.
+            text = (
+                _("You joined with %(nickname)s's invite.")
+                if referral.reward_withheld
+                else _(
+                    "You joined with %(nickname)s's invite. Reach level 3 and you both get coins."
+                )
             )
+            messages.success(request, text % {"nickname": referral.inviter.nickname})
             return redirect("home")
     here = reverse("invite-join", args=[code])
     context = {

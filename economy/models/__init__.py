@@ -14,7 +14,7 @@ from economy.models.gallery import (
     UnlockKind,
 )
 from economy.models.idempotency import IdempotentResponse
-from economy.models.invites import InviteCode, Referral
+from economy.models.invites import InviteCode, Referral, RewardWithheld
 from economy.models.ledger import (
     DEFAULT_DAILY_LADDER,
     MAX_FAUCET_AMOUNT,
@@ -96,6 +96,7 @@ __all__ = [
     "Rating",
     "Referral",
     "RewardKind",
+    "RewardWithheld",
     "Season",
     "ShopItem",
     "ShopPurchase",

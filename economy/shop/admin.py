@@ -47,6 +47,9 @@ class SeasonAdmin(TranslatedAdminMixin, admin.ModelAdmin):
 
 @admin.register(Referral)
 class ReferralAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["created_at", "inviter", "invitee", "code", "rewarded_at"]
+    # A withheld reward names why: the invitee shares the inviter's network
+    # or device (docs/safety.md, "Abuse cases").
+    list_display = ["created_at", "inviter", "invitee", "code", "rewarded_at", "reward_withheld"]
+    list_filter = ["reward_withheld"]
     list_select_related = ["inviter", "invitee"]
     search_fields = ["inviter__nickname", "invitee__nickname", "code"]

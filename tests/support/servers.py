@@ -118,6 +118,9 @@ class Daphne:
             **{f"THROTTLE_{scope.upper()}": RELAXED_RATE for scope in THROTTLE_DEFAULTS},
             "SOCKET_MESSAGE_RATE": "1000",
             "SOCKET_MESSAGE_BURST": "1000",
+            # Browser tests sign many players up from 127.0.0.1.
+            "SIGNUPS_PER_IP_PER_DAY": "0",
+            "SIGNUPS_PER_DEVICE_PER_DAY": "0",
         }
         self.env.pop("REDIS_URL", None)
         if redis_url:
