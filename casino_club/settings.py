@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "casino_club.headless.HeadlessBadBodyMiddleware",
     "accounts.middleware.StaffTwoFactorMiddleware",
     "accounts.acquisition.AcquisitionMiddleware",
 ]
@@ -322,7 +323,9 @@ HEADLESS_CLIENTS = ("app", "browser")
 HEADLESS_TOKEN_STRATEGY = "allauth.headless.tokens.strategies.jwt.JWTTokenStrategy"  # noqa: S105
 HEADLESS_JWT_PRIVATE_KEY = CONFIG.jwt_private_key
 HEADLESS_JWT_ACCESS_TOKEN_EXPIRES_IN = 900
-HEADLESS_SERVE_SPECIFICATION = False
+# Serves allauth's own OpenAPI document at /_allauth/openapi.json (and .yaml) for
+# app developers; test_schema.py fuzzes its sign-up and login operations.
+HEADLESS_SERVE_SPECIFICATION = True
 HEADLESS_FRONTEND_URLS = {
     "account_reset_password_from_key": "/accounts/password/reset/key/{key}/",
     "account_confirm_email": "/accounts/confirm-email/{key}/",

@@ -58,7 +58,11 @@ class ReportQuerySerializer(serializers.Serializer):
 
 QUERY = [
     OpenApiParameter("period", str, enum=["day", "week"], description="Bucket size (default day)."),
-    OpenApiParameter("days", int, description="Days back from today, 1 to 366 (default 30)."),
+    OpenApiParameter(
+        "days",
+        {"type": "integer", "minimum": 1, "maximum": 366},
+        description="Days back from today, 1 to 366 (default 30).",
+    ),
     OpenApiParameter("format", str, enum=["json", "csv"], description="csv: the table as CSV."),
 ]
 
