@@ -53,6 +53,11 @@ class ReportQuerySerializer(serializers.Serializer):
         unknown = sorted(set(self.initial_data) - set(self.fields))
         if unknown:
             raise serializers.ValidationError(dict.fromkeys(unknown, "unknown query parameter"))
+        # DRF reads an empty query value of an optional field as absent;
+        # ``?period=`` is a mistake, not a request for the default.
+        blank = sorted(key for key in self.fields if self.initial_data.get(key) == "")
+        if blank:
+            raise serializers.ValidationError(dict.fromkeys(blank, "may not be blank"))
         return attrs
 
 
