@@ -124,6 +124,15 @@ def app_login_with_totp(client, user) -> str:
 
 
 @pytest.fixture
+def ledger_stays_reconciled(db):
+    yield
+    from economy.services.reconcile import ledger_reconcile
+
+    report = ledger_reconcile()
+    assert report.ok, report.problems
+
+
+@pytest.fixture
 def moderator_bearer(db, client, moderator):
     return {"Authorization": f"Bearer {app_login_with_totp(client, moderator)}"}
 
@@ -135,7 +144,7 @@ MODERATOR_ONLY = schema.include(path_regex=r"^/api/(analytics/|notification$)")
 
 @MODERATOR_ONLY.parametrize()
 @HYPOTHESIS
-def test_api_as_moderator(case, moderator_bearer, keep_connection):
+def test_api_as_moderator(case, moderator_bearer, ledger_stays_reconciled, keep_connection):
     cross_field = (case.method.upper(), case.path) in CROSS_FIELD_RULES
     excluded = [positive_data_acceptance] if cross_field else []
     case.call_and_validate(headers=moderator_bearer, excluded_checks=excluded)
@@ -164,15 +173,6 @@ def test_allauth_specification_is_served(client):
 
     assert response.status_code == 200
     assert "/_allauth/{client}/v1/auth/signup" in response.json()["paths"]
-
-
-@pytest.fixture
-def ledger_stays_reconciled(db):
-    yield
-    from economy.services.reconcile import ledger_reconcile
-
-    report = ledger_reconcile()
-    assert report.ok, report.problems
 
 
 @APP_SIGN_IN.parametrize()
