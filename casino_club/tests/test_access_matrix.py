@@ -605,16 +605,15 @@ async def test_sockets_take_players_only(route, player):
     from channels.testing import WebsocketCommunicator
 
     from casino_club.asgi import application
+    from casino_club.kit.sockets import CLOSE_UNAUTHENTICATED
     from tests.support.clients import session_headers
 
     origin = [(b"origin", b"http://localhost")]
     signed_in = await sync_to_async(session_headers)(Client(), player)
     for headers, expected in zip((origin, signed_in), SOCKETS[route], strict=True):
         socket = WebsocketCommunicator(application, f"/{route}", headers=headers)
-        connected, _ = await socket.connect()
-        if connected and not expected:
-            # Accepted only to say why, then closed (close code 4401).
-            message = await socket.receive_output()
-            connected = message["type"] != "websocket.close"
+        connected, detail = await socket.connect()
         assert connected is expected, (route, headers is origin)
+        if not expected:
+            assert detail == CLOSE_UNAUTHENTICATED
         await socket.disconnect()
