@@ -123,7 +123,8 @@ EXPECTED: dict[str, tuple] = {
     "openid_connect_*": (404, 404, 404, 404),
     # allauth's headless API and its specification
     "allauth-openapi-*": PUBLIC,
-    "headless:openapi_*": PUBLIC,
+    "headless:openapi_json": PUBLIC,
+    "headless:openapi_yaml": PUBLIC,
     "headless:*:config": PUBLIC,
     "headless:*:account:login": (405, 405, 405, 405),
     "headless:*:account:signup": (405, 405, 405, 405),
