@@ -382,10 +382,12 @@ FIRST_USE_DEFAULTS = {
 }
 
 
-def get_everything(clients: dict[str, Client]) -> list[str]:
+def get_everything(clients: dict[str, Client], *, admin_objects: bool = True) -> list[str]:
     wrong = []
     for route, name in all_urls():
         row = expectation(route, name)
+        if row is ADMIN_OBJECT and not admin_objects:
+            continue
         path = sample_path(route, {})
         for role, expected in zip(ROLES, row, strict=True):
             if expected is None:
@@ -401,7 +403,9 @@ def test_each_role_gets_what_the_table_says_and_no_get_changes_anything(cast_cli
 
     wrong = get_everything(cast_clients)
     after_first = state_snapshot()
-    get_everything(cast_clients)
+    # Again, for defaults made twice; the admin's object pages (most of the
+    # URLs, staff-only) were already held to "nothing changed" above.
+    get_everything(cast_clients, admin_objects=False)
 
     assert wrong == []
     changed = {key for key in before if before[key] != after_first[key]}
