@@ -47,8 +47,19 @@ def check_date_of_birth(born: date) -> date:
         raise forms.ValidationError(error.message, code=error.code) from error
 
 
+class BirthDateField(forms.DateField):
+    """A date written as text. allauth's headless sign-up hands the form the
+    JSON body as it came, so a list or an object may arrive here; Django's
+    DateField would call ``.strip()`` on it and answer 500."""
+
+    def to_python(self, value):
+        if value is not None and not isinstance(value, str | date):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+
 def birth_date_field() -> forms.DateField:
-    return forms.DateField(
+    return BirthDateField(
         label=_("Date of birth"),
         widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}),
         help_text=_("You must be at least %(age)s to play.") % {"age": settings.SITE_MIN_AGE},

@@ -85,6 +85,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "casino_club.headless.HeadlessBadBodyMiddleware",
     "accounts.middleware.StaffTwoFactorMiddleware",
     "accounts.acquisition.AcquisitionMiddleware",
     "accounts.abuse.DeviceCookieMiddleware",
@@ -337,7 +338,12 @@ HEADLESS_CLIENTS = ("app", "browser")
 HEADLESS_TOKEN_STRATEGY = "allauth.headless.tokens.strategies.jwt.JWTTokenStrategy"  # noqa: S105
 HEADLESS_JWT_PRIVATE_KEY = CONFIG.jwt_private_key
 HEADLESS_JWT_ACCESS_TOKEN_EXPIRES_IN = 900
-HEADLESS_SERVE_SPECIFICATION = False
+# Serves allauth's own OpenAPI document at /_allauth/openapi.json (and .yaml) for
+# app developers; test_schema.py fuzzes its sign-up and login operations.
+HEADLESS_SERVE_SPECIFICATION = True
+# No openapi.html: allauth's page loads Redoc from a CDN (the site serves
+# nothing from CDNs); app developers open the JSON or YAML in their own tools.
+HEADLESS_SPECIFICATION_TEMPLATE_NAME = None
 HEADLESS_FRONTEND_URLS = {
     "account_reset_password_from_key": "/accounts/password/reset/key/{key}/",
     "account_confirm_email": "/accounts/confirm-email/{key}/",

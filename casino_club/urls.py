@@ -10,7 +10,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from accounts import mood_views, privacy_views, responsible_views
 from accounts import views as account_views
 from accounts.age import views as age_views
-from casino_club import health, metrics
+from casino_club import headless, health, metrics
 from casino_club.api import api_not_found
 from games import views as game_views
 from games.reports.views import reports_admin_view
@@ -83,6 +83,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("accounts/", include("allauth.urls")),
+    # Before allauth's own views of the same paths (casino_club/headless.py).
+    path("_allauth/openapi.json", headless.openapi_json, name="allauth-openapi-json"),
+    path("_allauth/openapi.yaml", headless.openapi_yaml, name="allauth-openapi-yaml"),
     path("_allauth/", include("allauth.headless.urls")),
     path("admin/reports/", reports_admin_view, name="admin-reports"),
     path("admin/", admin.site.urls),

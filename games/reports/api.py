@@ -53,12 +53,21 @@ class ReportQuerySerializer(serializers.Serializer):
         unknown = sorted(set(self.initial_data) - set(self.fields))
         if unknown:
             raise serializers.ValidationError(dict.fromkeys(unknown, "unknown query parameter"))
+        # DRF reads an empty query value of an optional field as absent;
+        # ``?period=`` is a mistake, not a request for the default.
+        blank = sorted(key for key in self.fields if self.initial_data.get(key) == "")
+        if blank:
+            raise serializers.ValidationError(dict.fromkeys(blank, "may not be blank"))
         return attrs
 
 
 QUERY = [
     OpenApiParameter("period", str, enum=["day", "week"], description="Bucket size (default day)."),
-    OpenApiParameter("days", int, description="Days back from today, 1 to 366 (default 30)."),
+    OpenApiParameter(
+        "days",
+        {"type": "integer", "minimum": 1, "maximum": 366},
+        description="Days back from today, 1 to 366 (default 30).",
+    ),
     OpenApiParameter("format", str, enum=["json", "csv"], description="csv: the table as CSV."),
 ]
 
