@@ -7,7 +7,8 @@ PIP := $(VENV)/bin/pip
 MANAGE := $(PY) manage.py
 
 .PHONY: run test venv venv-dev migrate seed lint format messages check-deploy screenshots \
-        bench bench-ledger bench-games bench-live bench-growth bench-load bench-lighthouse clean
+        bench bench-ledger bench-games bench-live bench-growth bench-load bench-lighthouse clean \
+        faults
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -89,6 +90,11 @@ bench-growth: venv-dev
 ## Locust players against gunicorn, daphne, a Celery worker and beat on this machine (~5 min).
 bench-load: venv-dev
 	@eval "$$(.ci/detect-services)" && $(PY) benchmarks/load.py
+
+## Fault injection (not part of `make test`): kill the web server, stop PostgreSQL,
+## Redis and a worker under load, back up and restore; results in docs/reliability.md.
+faults: venv-dev
+	@eval "$$(.ci/detect-services)" && $(PY) tests/faults/run.py
 
 bench: bench-ledger bench-games bench-live bench-growth bench-load
 

@@ -1,0 +1,184 @@
+"""Shared plumbing of the fault scripts (``make faults``, docs/reliability.md).
+
+Each script is a plain program, not a pytest test: it boots Django against a
+scratch database of its own (``<DATABASE_URL's name>_fault_<scenario>`` on the
+same server, or a private cluster), starts real servers from
+``tests.support.servers``, breaks something under load and prints a summary.
+The summary's last line is ``RESULT: PASS`` or ``RESULT: FAIL``.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import sys
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse, urlunparse
+
+ROOT = Path(__file__).resolve().parents[2]
+PASSWORD = "correct horse battery staple"
+SPIN = {"bet_per_line": 1, "lines": 20}
+
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+
+def base_url() -> str:
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        sys.exit("the fault scripts need DATABASE_URL=postgres://... (make faults sets it)")
+    return url
+
+
+def with_database(url: str, name: str) -> str:
+    parsed = urlparse(url)
+    return urlunparse(parsed._replace(path=f"/{name}"))
+
+
+def recreate_database(url: str) -> None:
+    """Drop and create the database ``url`` names (through the server's ``postgres`` db)."""
+    import psycopg
+
+    name = urlparse(url).path.lstrip("/")
+    with psycopg.connect(with_database(url, "postgres"), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def scratch_url(scenario: str) -> str:
+    base = base_url()
+    return with_database(base, f"{urlparse(base).path.lstrip('/')}_fault_{scenario}")
+
+
+def boot(database_url: str, redis_url: str | None = None, *, migrate: bool = True) -> None:
+    """Point this process's Django at ``database_url`` and migrate it."""
+    os.environ["DATABASE_URL"] = database_url
+    os.environ.pop("REDIS_URL", None)
+    if redis_url:
+        os.environ["REDIS_URL"] = redis_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "casino_club.settings")
+    os.environ.setdefault("CASINO_TESTING", "1")
+    os.environ["ACTIONS_DISPATCH"] = "inline"
+    import django
+
+    django.setup()
+    if migrate:
+        from django.core.management import call_command
+
+        call_command("migrate", "--noinput", verbosity=0)
+
+
+def make_players(count: int, prefix: str) -> list:
+    from datetime import date
+
+    from accounts.services import player_create
+
+    return [
+        player_create(
+            email=f"{prefix}{n}@example.com",
+            password=PASSWORD,
+            nickname=f"{prefix}{n}",
+            date_of_birth=date(1990, 1, 1),
+        )
+        for n in range(count)
+    ]
+
+
+def call(
+    port: int,
+    method: str,
+    path: str,
+    body: dict | None = None,
+    *,
+    token: str | None = None,
+    headers: dict | None = None,
+    timeout: float = 10.0,
+) -> tuple[int, dict | str, dict]:
+    """One HTTP request; (status, parsed JSON or text, headers). Raises OSError when down."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    sent = {"Content-Type": "application/json", **(headers or {})}
+    if token:
+        sent["Authorization"] = f"Bearer {token}"
+    try:
+        conn.request(method, path, body=None if body is None else json.dumps(body), headers=sent)
+        response = conn.getresponse()
+        raw = response.read()
+        answer_headers = {k.lower(): v for k, v in response.getheaders()}
+    finally:
+        conn.close()
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        data = raw.decode(errors="replace")
+    return response.status, data, answer_headers
+
+
+def new_key() -> str:
+    return uuid.uuid4().hex
+
+
+@dataclass
+class Checks:
+    """Named pass/fail lines and figures, printed as the script's summary."""
+
+    title: str
+    lines: list[str] = field(default_factory=list)
+    failed: int = 0
+    started: float = field(default_factory=time.monotonic)
+
+    def figure(self, text: str) -> None:
+        self.lines.append(f"  {text}")
+        print(f"  {text}", flush=True)
+
+    def check(self, ok: bool, text: str) -> bool:
+        mark = "ok  " if ok else "FAIL"
+        if not ok:
+            self.failed += 1
+        self.lines.append(f"  [{mark}] {text}")
+        print(f"  [{mark}] {text}", flush=True)
+        return ok
+
+    def finish(self) -> int:
+        took = time.monotonic() - self.started
+        verdict = "PASS" if self.failed == 0 else "FAIL"
+        print(f"  took {took:.1f} s")
+        print(f"RESULT: {verdict}", flush=True)
+        return 0 if self.failed == 0 else 1
+
+
+def ledger_checks(checks: Checks, player_ids: list[int]) -> None:
+    """Reconcile, then: every round has its ledger entries and every round entry its round."""
+    from economy.models import LedgerKind, LedgerTransaction
+    from economy.services import ledger_reconcile
+    from games.models import GameRound
+
+    report = ledger_reconcile()
+    checks.check(
+        report.ok,
+        f"ledger_reconcile: {report.summary['transactions']} transactions, "
+        f"{report.summary['entries']} entries, {report.problem_count} problem(s)",
+    )
+    rounds = GameRound.objects.filter(player_id__in=player_ids)
+    round_tx = set(rounds.values_list("wager_transaction_id", flat=True)) | set(
+        rounds.exclude(payout_transaction_id=None).values_list("payout_transaction_id", flat=True)
+    )
+    game_tx = LedgerTransaction.objects.filter(
+        kind__in=[LedgerKind.WAGER, LedgerKind.PAYOUT],
+        entries__account__player_id__in=player_ids,
+    ).distinct()
+    with_entries = set(
+        LedgerTransaction.objects.filter(pk__in=round_tx, entries__isnull=False).values_list(
+            "pk", flat=True
+        )
+    )
+    orphans = set(game_tx.values_list("pk", flat=True)) - round_tx
+    checks.check(
+        round_tx == with_entries,
+        f"every round has its ledger entries ({rounds.count()} rounds, "
+        f"{len(round_tx - with_entries)} without)",
+    )
+    checks.check(not orphans, f"every wager/payout entry has its round ({len(orphans)} orphans)")
