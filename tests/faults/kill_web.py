@@ -25,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from tests.faults.common import (  # noqa: E402
+from tests.faults.common import (
     PASSWORD,
     SPIN,
     Checks,
@@ -190,9 +190,7 @@ def main() -> int:
                 "idempotency_key", flat=True
             )
         )
-        claims_2xx = sum(
-            1 for d in load.done if d["kind"] != "spin" and 200 <= d["status"] < 300
-        )
+        claims_2xx = sum(1 for d in load.done if d["kind"] != "spin" and 200 <= d["status"] < 300)
         checks.check(
             all(n == 1 for n in tx_per_key.values()) and sum(tx_per_key.values()) == claims_2xx,
             f"claims: {claims_2xx} acknowledged, {sum(tx_per_key.values())} ledger transactions, "

@@ -39,7 +39,9 @@ def run(name: str) -> tuple[bool, str, float]:
     process.wait()
     ok = process.returncode == 0 and "RESULT: PASS" in lines
     summary = [
-        line for line in lines if line.startswith(("==", "  ", "RESULT")) and "Traceback" not in line
+        line
+        for line in lines
+        if line.startswith(("==", "  ", "RESULT")) and "Traceback" not in line
     ]
     if not ok and not any(line.startswith("RESULT") for line in summary):
         summary += ["  (crashed; last lines:)", *("    " + line for line in lines[-8:])]
