@@ -72,20 +72,25 @@ def boot(database_url: str, redis_url: str | None = None, *, migrate: bool = Tru
         call_command("migrate", "--noinput", verbosity=0)
 
 
-def make_players(count: int, prefix: str) -> list:
+def make_players(count: int, prefix: str, coins: int = 100_000) -> list:
+    """Players funded from the mint (``tests.support.ledger.give_coins``)."""
     from datetime import date
 
     from accounts.services import player_create
+    from tests.support.ledger import give_coins
 
-    return [
-        player_create(
+    players = []
+    for n in range(count):
+        player = player_create(
             email=f"{prefix}{n}@example.com",
             password=PASSWORD,
             nickname=f"{prefix}{n}",
             date_of_birth=date(1990, 1, 1),
         )
-        for n in range(count)
-    ]
+        if coins:
+            give_coins(player, coins)
+        players.append(player)
+    return players
 
 
 def call(
@@ -115,6 +120,15 @@ def call(
     except ValueError:
         data = raw.decode(errors="replace")
     return response.status, data, answer_headers
+
+
+def free_port() -> int:
+    """As tests.support.servers.free_port (which needs Django set up first)."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def new_key() -> str:
@@ -182,3 +196,66 @@ def ledger_checks(checks: Checks, player_ids: list[int]) -> None:
         f"{len(round_tx - with_entries)} without)",
     )
     checks.check(not orphans, f"every wager/payout entry has its round ({len(orphans)} orphans)")
+
+
+class PrivatePostgres:
+    """A throwaway PostgreSQL cluster (``initdb`` in a scratch folder, its own port).
+
+    The machine's shared server is never touched. As root, the cluster's
+    commands run as the ``postgres`` user (``initdb`` refuses root).
+    """
+
+    def __init__(self) -> None:
+        import glob
+        import shutil
+        import tempfile
+
+        found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+        self.bin = Path(found[-1]).parent if found else Path(shutil.which("initdb") or "").parent
+        self.port = free_port()
+        self.folder = Path(tempfile.mkdtemp(prefix="fault-pg-"))
+        self.data = self.folder / "data"
+        self.user = "postgres" if os.geteuid() == 0 else None
+        if self.user:
+            shutil.chown(self.folder, user=self.user)
+
+    def url(self, name: str = "casino") -> str:
+        return f"postgres://postgres@127.0.0.1:{self.port}/{name}"
+
+    def _run(self, *command: str) -> None:
+        import shlex
+        import subprocess
+
+        line = " ".join(shlex.quote(part) for part in command)
+        full = ["su", self.user, "-c", line] if self.user else ["sh", "-c", line]
+        subprocess.run(full, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+    def init(self) -> PrivatePostgres:
+        self._run(
+            str(self.bin / "initdb"),
+            *("-D", str(self.data), "-U", "postgres", "-A", "trust", "--no-sync"),
+        )
+        return self
+
+    def start(self) -> None:
+        options = (
+            f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 "
+            "-c fsync=off -c full_page_writes=off"
+        )
+        self._run(
+            str(self.bin / "pg_ctl"),
+            *("-D", str(self.data), "-o", options, "-l", str(self.folder / "log"), "-w", "start"),
+        )
+
+    def stop(self, mode: str = "immediate") -> None:
+        """``immediate``: as a crash would (open connections are cut)."""
+        self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", mode, "-w", "stop")
+
+    def remove(self) -> None:
+        import contextlib
+        import shutil
+        import subprocess
+
+        with contextlib.suppress(subprocess.CalledProcessError):  # already stopped
+            self.stop("fast")
+        shutil.rmtree(self.folder, ignore_errors=True)

@@ -112,7 +112,7 @@ def main() -> int:
     from games.models import GameRound
     from tests.support.servers import Daphne, PrivateRedis
 
-    players = make_players(PLAYERS, "killweb")
+    players = make_players(PLAYERS, "killweb", coins=1_000)
     ids = [p.pk for p in players]
     var = Path(tempfile.mkdtemp(prefix="fault-web-"))
     redis = PrivateRedis()
