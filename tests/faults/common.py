@@ -15,6 +15,7 @@ import os
 import sys
 import time
 import uuid
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse, urlunparse
@@ -259,3 +260,40 @@ class PrivatePostgres:
         with contextlib.suppress(subprocess.CalledProcessError):  # already stopped
             self.stop("fast")
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def celery_worker(env: dict, log_path: Path):
+    """A Celery worker process (solo pool) with ``env``; the caller stops it."""
+    import subprocess
+
+    return subprocess.Popen(
+        [
+            *(sys.executable, "-m", "celery", "-A", "casino_club", "worker"),
+            *("--pool=solo", "--without-gossip", "--without-mingle", "--without-heartbeat"),
+            "--loglevel=WARNING",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=open(log_path, "ab"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+
+
+def pipeline_checks(checks: Checks, player_ids: list[int]) -> None:
+    """Every round's action reached the XP subscriber exactly once, nothing pending."""
+    from accounts.actions import subscriber_lag
+    from economy.models import XpGrant, XpSource
+    from games.models import GameRound
+
+    rounds = GameRound.objects.filter(player_id__in=player_ids).count()
+    grants = XpGrant.objects.filter(player_id__in=player_ids, source=XpSource.PLAY)
+    per_action = Counter(grants.values_list("reference", flat=True))
+    twice = sum(1 for n in per_action.values() if n > 1)
+    checks.check(
+        len(per_action) == rounds and twice == 0,
+        f"XP for play: {len(per_action)} actions granted for {rounds} rounds, {twice} twice",
+    )
+    lag = subscriber_lag()
+    pending = {name: row for name, row in lag.items() if row["waiting"]}
+    checks.check(not pending, f"no subscriber has actions pending ({len(pending)} do)")
