@@ -55,7 +55,13 @@ def scratch_url(scenario: str) -> str:
     return with_database(base, f"{urlparse(base).path.lstrip('/')}_fault_{scenario}")
 
 
-def boot(database_url: str, redis_url: str | None = None, *, migrate: bool = True) -> None:
+def boot(
+    database_url: str,
+    redis_url: str | None = None,
+    *,
+    migrate: bool = True,
+    dispatch: str = "inline",
+) -> None:
     """Point this process's Django at ``database_url`` and migrate it."""
     os.environ["DATABASE_URL"] = database_url
     os.environ.pop("REDIS_URL", None)
@@ -63,7 +69,7 @@ def boot(database_url: str, redis_url: str | None = None, *, migrate: bool = Tru
         os.environ["REDIS_URL"] = redis_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "casino_club.settings")
     os.environ.setdefault("CASINO_TESTING", "1")
-    os.environ["ACTIONS_DISPATCH"] = "inline"
+    os.environ["ACTIONS_DISPATCH"] = dispatch
     import django
 
     django.setup()
@@ -297,3 +303,40 @@ def pipeline_checks(checks: Checks, player_ids: list[int]) -> None:
     lag = subscriber_lag()
     pending = {name: row for name, row in lag.items() if row["waiting"]}
     checks.check(not pending, f"no subscriber has actions pending ({len(pending)} do)")
+
+
+class BareRedis:
+    """As tests.support.servers.PrivateRedis, usable before Django is set up."""
+
+    def __init__(self) -> None:
+        import shutil
+
+        self.binary = shutil.which("redis-server")
+        self.port = free_port()
+        self.process = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        import socket
+        import subprocess
+
+        self.process = subprocess.Popen(
+            [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", ""],
+            stdout=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+                return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("redis-server did not start")
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=10)
