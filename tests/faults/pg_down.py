@@ -104,6 +104,11 @@ def main() -> int:
         server = Daphne(redis_url=None, var_dir=Path(tempfile.mkdtemp(prefix="fault-pg-web-")))
         server.start()
         tokens = [server.log_in(p.email, PASSWORD) for p in players]
+        from django.test import Client
+
+        browser = Client()
+        browser.force_login(players[0])  # a signed-in browser's session (database-backed)
+        cookie = f"sessionid={browser.cookies['sessionid'].value}"
         load = Load(server.port)
         threads = [threading.Thread(target=load.player, args=(t,), daemon=True) for t in tokens]
         for thread in threads:
@@ -116,7 +121,11 @@ def main() -> int:
         down_at = time.monotonic()
         cluster.stop("immediate")
         stopped_at = time.monotonic()
-        time.sleep(OUTAGE_SECONDS)
+        time.sleep(1)
+        page_status, page_body, page_headers = call(
+            server.port, "GET", "/games/slots/", headers={"Cookie": cookie}
+        )
+        time.sleep(OUTAGE_SECONDS - 1)
         up_began = time.monotonic()
         cluster.start()
         up_at = time.monotonic()
@@ -158,6 +167,12 @@ def main() -> int:
         checks.check(
             all(a["retry_after"] for a in during if a["status"] == 503),
             "503s carry Retry-After",
+        )
+        checks.check(
+            page_status == 503
+            and page_headers.get("content-type", "").startswith("text/html")
+            and "Back in a moment" in str(page_body),
+            f"a page answers the friendly 503 page ({page_status})",
         )
         after = [a for a in load.answers if a["at"] >= up_at and 200 <= a["status"] < 300]
         first = min((a["at"] + a["took"] for a in after), default=None)
