@@ -134,7 +134,21 @@ def main() -> int:
             if worker.poll() is not None:
                 break
             time.sleep(0.5)
-        checks.figure(f"the new worker caught up in {time.monotonic() - restarted:.1f} s")
+        checks.figure(
+            f"subscriber_lag showed nothing waiting after {time.monotonic() - restarted:.1f} s"
+        )
+        # The effects must follow (exactly once): wait for every round's play XP.
+        from economy.models import XpGrant, XpSource
+        from games.models import GameRound
+
+        rounds = GameRound.objects.filter(player_id__in=ids).count()
+        grants = XpGrant.objects.filter(player_id__in=ids, source=XpSource.PLAY)
+        seen = grants.count()
+        if seen < rounds:
+            checks.figure(f"  ...with play XP for {seen} of {rounds} rounds at that moment")
+        while grants.count() < rounds and time.monotonic() < restarted + 120:
+            time.sleep(0.2)
+        checks.figure(f"every round's play XP present after {time.monotonic() - restarted:.1f} s")
         pipeline_checks(checks, ids)
         ledger_checks(checks, ids)
     finally:
