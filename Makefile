@@ -7,7 +7,8 @@ PIP := $(VENV)/bin/pip
 MANAGE := $(PY) manage.py
 
 .PHONY: run test venv venv-dev migrate seed lint format messages check-deploy screenshots audit \
-        bench bench-ledger bench-games bench-live bench-growth bench-load bench-lighthouse bench-rng clean
+        bench bench-ledger bench-games bench-live bench-growth bench-load bench-lighthouse bench-rng clean \
+        faults
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -106,6 +107,11 @@ bench-rng: venv-dev
 	  { apt-get update -qq && apt-get install -y -qq dieharder >/dev/null; } || \
 	  echo "bench-rng: could not install dieharder with apt-get; its part is skipped"; }
 	$(PY) benchmarks/rng_battery.py $(BENCH_RNG_ARGS)
+
+## Fault injection (not part of `make test`): kill the web server, stop PostgreSQL,
+## Redis and a worker under load, back up and restore; results in docs/reliability.md.
+faults: venv-dev
+	@eval "$$(.ci/detect-services)" && $(PY) tests/faults/run.py
 
 bench: bench-ledger bench-games bench-live bench-growth bench-load
 

@@ -31,7 +31,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import partial
+from functools import partial, update_wrapper
 
 from celery import signature
 from django.conf import settings
@@ -155,7 +155,11 @@ def action_record(
     """
     spec_for(type).check(metadata or {})
     action = Action.objects.create(player=player, type=type, value=value, metadata=metadata or {})
-    transaction.on_commit(partial(actions_process_later, types={str(type)}), robust=True)
+    # A named callable: robust on_commit logs a failing hook by its __qualname__,
+    # which a bare partial lacks (the AttributeError would turn a committed
+    # round into a 500 while the broker is down).
+    hook = update_wrapper(partial(actions_process_later, types={str(type)}), actions_process_later)
+    transaction.on_commit(hook, robust=True)
     return action
 
 

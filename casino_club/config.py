@@ -116,10 +116,16 @@ def parse_database(env: Mapping[str, str], var_dir: Path, pool: bool) -> dict:
         database["ENGINE"] = "django.db.backends.postgresql"
         if not database.get("NAME"):
             raise ConfigError("DATABASE_URL", "names no database")
+        options = database.setdefault("OPTIONS", {})
+        # A database host that stops answering (rather than refusing) must not
+        # hold a request for the kernel's TCP timeout (minutes): after 5 s the
+        # request fails and answers 503 (casino_club.outage). The URL's own
+        # ?connect_timeout= wins.
+        options.setdefault("connect_timeout", 5)
         if pool:
             # Under ASGI every request runs in a fresh thread; a pool keeps
             # connections warm where CONN_MAX_AGE cannot.
-            database["OPTIONS"] = {"pool": {"min_size": 2, "max_size": 20}}
+            options["pool"] = {"min_size": 2, "max_size": 20}
             database["CONN_MAX_AGE"] = 0
         else:
             database["CONN_MAX_AGE"] = 60

@@ -93,6 +93,9 @@ urlpatterns = [
     re_path(r"^api/(?P<path>.*)$", api_not_found),
 ]
 
+# A lost database answers 503 (JSON under /api/), other errors Django's 500.
+handler500 = "casino_club.outage.server_error"
+
 admin.site.site_header = "Casino Club moderation"
 admin.site.site_title = "Casino Club admin"
 

@@ -11,7 +11,7 @@ transactions and the other player's history need them.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import partial
+from functools import partial, update_wrapper
 
 from django.db import transaction
 from django.db.models import Q
@@ -107,7 +107,8 @@ def _erase(player: User) -> None:
     scores = LeaderboardScore.objects.filter(player=player)
     slots = list(scores.values_list("board", "period", "period_key"))
     scores.delete()
-    transaction.on_commit(partial(backends.player_remove, player.pk, slots), robust=True)
+    hook = update_wrapper(partial(backends.player_remove, player.pk, slots), backends.player_remove)
+    transaction.on_commit(hook, robust=True)
 
 
 register_export_section("rounds", _rounds)

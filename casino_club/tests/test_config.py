@@ -67,6 +67,13 @@ def test_database_pool_replaces_persistent_connections(var_dir):
 
     assert config.database["OPTIONS"]["pool"]["max_size"] == 20
     assert config.database["CONN_MAX_AGE"] == 0
+    assert config.database["OPTIONS"]["connect_timeout"] == 5
+
+
+def test_a_database_that_stops_answering_fails_a_connection_within_seconds(var_dir):
+    config = read_config({"DATABASE_URL": "postgres://u@h/casino"}, var_dir)
+    assert config.database["OPTIONS"]["connect_timeout"] == 5
+    assert config.database["CONN_HEALTH_CHECKS"] is True
 
 
 @pytest.mark.parametrize(
