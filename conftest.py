@@ -218,3 +218,14 @@ def player_client(api_client, player):
 
 def db_vendor() -> str:
     return connection.vendor
+
+
+@pytest.fixture
+def provider(settings):
+    """A fake OpenID Connect provider on a local port, configured as "Fake ID"."""
+    from tests.support.fake_oidc import FakeOIDCProvider
+
+    fake = FakeOIDCProvider().start()
+    settings.SOCIALACCOUNT_PROVIDERS = fake.settings()
+    yield fake
+    fake.stop()

@@ -437,22 +437,7 @@ if PRODUCTION:
 
 # LOG_FORMAT=json: one JSON object per line; both formats carry the request id
 # (casino_club/kit/request_id.py), also in Celery tasks a request sent.
+from casino_club.kit.request_id import logging_config  # noqa: E402
+
 LOG_FORMAT = CONFIG.log_format
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "casino_club.kit.request_id.RequestIdFilter"}},
-    "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
-        "json": {"()": "casino_club.kit.request_id.JsonFormatter"},
-    },
-    "handlers": {
-        "console": {
-            "class": "logging.StreamHandler",
-            "formatter": LOG_FORMAT,
-            "filters": ["request_id"],
-        }
-    },
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
-}
+LOGGING = logging_config(LOG_FORMAT, os.environ.get("LOG_LEVEL", "INFO"))

@@ -15,13 +15,12 @@ from django.utils import timezone
 from accounts.abuse import DEVICE_COOKIE, fingerprint, network_of
 from accounts.models import AccountFingerprint, User
 from accounts.privacy import account_delete, account_export
-from accounts.tests.test_signup_gate import (  # the fake provider and its steps
+from economy.models import LedgerKind, LedgerTransaction
+from tests.support.fake_oidc import (  # the fake provider and its steps
     SOCIAL_SIGNUP,
     arrive_from_provider,
     claims,
-    provider,  # noqa: F401 (a fixture)
 )
-from economy.models import LedgerKind, LedgerTransaction
 
 pytestmark = pytest.mark.django_db
 
@@ -207,7 +206,7 @@ def test_the_refusal_speaks_korean():
     assert "오늘 이 네트워크나 기기에서 너무 많은 계정이 만들어졌어요" in refused.content.decode()
 
 
-def test_a_social_signup_is_counted_and_refused_the_same_way(client, provider):  # noqa: F811
+def test_a_social_signup_is_counted_and_refused_the_same_way(client, provider):
     sign_up(browser("127.0.0.1"), "Local1")
     sign_up(browser("127.0.0.1"), "Local2")
     arrive_from_provider(client, provider, code="c1", claims=claims("s1", "sam@example.com"))

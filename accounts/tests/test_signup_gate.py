@@ -7,7 +7,6 @@ form and the services. The database refuses an active player without them.
 from __future__ import annotations
 
 from datetime import date
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
@@ -19,12 +18,15 @@ from django.db import IntegrityError, transaction
 from accounts.models import Action, User
 from accounts.services import TooYoung, player_create
 from economy.selectors import player_balance
-from tests.support.fake_oidc import FakeOIDCProvider
+from tests.support.fake_oidc import (  # the fake provider and its steps
+    SOCIAL_SIGNUP,
+    arrive_from_provider,
+    claims,
+)
 
 pytestmark = pytest.mark.django_db
 
 TOO_YOUNG = f"You must be at least {settings.SITE_MIN_AGE} years old to join."
-SOCIAL_SIGNUP = "/accounts/3rdparty/signup/"
 
 
 def a_child_born() -> str:
@@ -43,28 +45,6 @@ def nothing_created() -> None:
 
 
 # --- social sign-up ----------------------------------------------------------------
-
-
-@pytest.fixture
-def provider(settings):
-    fake = FakeOIDCProvider().start()
-    settings.SOCIALACCOUNT_PROVIDERS = fake.settings()
-    yield fake
-    fake.stop()
-
-
-def arrive_from_provider(client, provider, *, code: str, claims: dict):
-    """The player clicks "Fake ID", signs in there and comes back with ``code``."""
-    provider.users[code] = claims
-    start = client.post("/accounts/oidc/fakeid/login/")
-    assert start.status_code == 302, start.content
-    assert start["Location"].startswith(f"{provider.url}/authorize")
-    state = parse_qs(urlsplit(start["Location"]).query)["state"][0]
-    return client.get("/accounts/oidc/fakeid/login/callback/", {"code": code, "state": state})
-
-
-def claims(sub: str, email: str, name: str = "Sam Social") -> dict:
-    return {"sub": sub, "email": email, "email_verified": True, "name": name}
 
 
 def test_social_signup_shows_the_completion_form_then_makes_a_player_with_a_wallet(

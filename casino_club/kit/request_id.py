@@ -124,3 +124,26 @@ def task_finished(task=None, **kwargs) -> None:
             REQUEST_ID.reset(token)
         except ValueError:  # set in another context (eager tasks nested in a request)
             REQUEST_ID.set(None)
+
+
+def logging_config(log_format: str, level: str) -> dict:
+    """Django's ``LOGGING``: one console handler, ``plain`` or ``json`` lines, each
+    with the request id (``RequestIdFilter``)."""
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "filters": {"request_id": {"()": "casino_club.kit.request_id.RequestIdFilter"}},
+        "formatters": {
+            "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+            "json": {"()": "casino_club.kit.request_id.JsonFormatter"},
+        },
+        "handlers": {
+            "console": {
+                "class": "logging.StreamHandler",
+                "formatter": log_format,
+                "filters": ["request_id"],
+            }
+        },
+        "root": {"handlers": ["console"], "level": level},
+        "loggers": {"django.db.backends": {"level": "WARNING"}},
+    }

@@ -8,7 +8,6 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import User
-from games.models import GameRound, SeedPair
 from games.segments import rules
 from games.segments.models import ForecastFit, PlayerSegment, Segment
 from games.segments.services import segments_compute
@@ -16,41 +15,10 @@ from tests.support.factories import (
     MissionFactory,
     MissionTemplateFactory,
     PlayerFactory,
-    RoundFactory,
+    add_rounds,
 )
-from tests.support.ledger import give_coins
 
 pytestmark = pytest.mark.django_db
-
-
-def add_rounds(player, stamps_and_wagers) -> None:
-    """Rounds at chosen times and stakes, copied from one real round of the player."""
-    give_coins(player, 100)
-    template = RoundFactory(player=player).round
-    GameRound.objects.filter(pk=template.pk).delete()
-    pair = SeedPair.objects.get(pk=template.seed_pair_id)
-    rows = []
-    for offset, (stamp, wager) in enumerate(stamps_and_wagers, start=1):
-        rows.append(
-            GameRound(
-                player=player,
-                game=template.game,
-                config_id=template.config_id,
-                params=template.params,
-                draws=template.draws,
-                outcome=template.outcome,
-                wager=wager,
-                payout=0,
-                balance_after=template.balance_after,
-                seed_pair=pair,
-                server_seed_hash=template.server_seed_hash,
-                client_seed=template.client_seed,
-                nonce=template.nonce + 1000 + offset,
-                wager_transaction_id=template.wager_transaction_id,
-                created_at=stamp,
-            )
-        )
-    GameRound.objects.bulk_create(rows)
 
 
 def test_rfm_quintiles_on_a_known_population():

@@ -26,8 +26,7 @@ from django.utils import timezone
 from accounts.models import User
 from games.segments import rules
 from games.segments.services import forecast_accuracy, history_rows, player_history
-from games.tests.test_segments import add_rounds
-from tests.support.factories import PlayerFactory
+from tests.support.factories import PlayerFactory, add_rounds
 
 pytestmark = pytest.mark.django_db
 MONTH = timedelta(days=rules.WINDOW_DAYS)

@@ -15,7 +15,7 @@ import secrets
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlsplit
 
 import jwt
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -111,3 +111,22 @@ class FakeOIDCProvider:
                 ]
             }
         }
+
+
+# --- in tests: a player arriving from the fake provider ------------------------------
+
+SOCIAL_SIGNUP = "/accounts/3rdparty/signup/"
+
+
+def arrive_from_provider(client, provider, *, code: str, claims: dict):
+    """The player clicks "Fake ID", signs in there and comes back with ``code``."""
+    provider.users[code] = claims
+    start = client.post("/accounts/oidc/fakeid/login/")
+    assert start.status_code == 302, start.content
+    assert start["Location"].startswith(f"{provider.url}/authorize")
+    state = parse_qs(urlsplit(start["Location"]).query)["state"][0]
+    return client.get("/accounts/oidc/fakeid/login/callback/", {"code": code, "state": state})
+
+
+def claims(sub: str, email: str, name: str = "Sam Social") -> dict:
+    return {"sub": sub, "email": email, "email_verified": True, "name": name}
