@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import PlaySettings
-from tests.support.browser import browser_page
+from tests.support.browser import VIEWPORTS, browser_page
 from tests.support.clients import sign_in
 from tests.support.ledger import give_coins
 
@@ -18,7 +18,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SETTLED = "[data-result][data-kind]:not([data-kind=pending])"
 
 
-def test_a_limit_set_on_the_page_stops_play_with_a_clear_message(live_server, player):
+@pytest.mark.parametrize("size", VIEWPORTS)
+def test_a_limit_set_on_the_page_stops_play_with_a_clear_message(live_server, player, size):
     give_coins(player, 5_000)
     # A session that started 20 minutes ago with a 15-minute interval: a check is due.
     now = timezone.now()
@@ -32,9 +33,7 @@ def test_a_limit_set_on_the_page_stops_play_with_a_clear_message(live_server, pl
     base = live_server.url
 
     # The limit's refusal is a 403 the page shows: the one error response expected.
-    with browser_page(
-        viewport={"width": 390, "height": 844}, allow=[(r"/api/games/slots/play$", 403)]
-    ) as page:
+    with browser_page(viewport=VIEWPORTS[size], allow=[(r"/api/games/slots/play$", 403)]) as page:
         sign_in(page, base, player.email)
         page.goto(f"{base}/profile/")
         page.get_by_test_id("profile-responsible-play").click()
@@ -59,7 +58,7 @@ def test_a_limit_set_on_the_page_stops_play_with_a_clear_message(live_server, pl
                 stopped = text
                 break
         assert stopped is not None and "tomorrow" in stopped
-        page.screenshot(path="test-artifacts/responsible-stopped.png", full_page=True)
+        page.screenshot(path=f"test-artifacts/responsible-stopped-{size}.png", full_page=True)
 
         page.reload()
         banner = page.get_by_test_id("play-blocked")

@@ -11,7 +11,7 @@ from games.fairness import DrawStream, hash_server_seed
 from games.models import SeedPair
 from games.registry import get
 from games.services import game_config_active, seed_pair_active
-from tests.support.browser import browser_context, sibling_context
+from tests.support.browser import VIEWPORTS, browser_context, nav_click, sibling_context
 from tests.support.clients import sign_in
 from tests.support.ledger import give_coins
 from tests.support.servers import Daphne
@@ -48,7 +48,10 @@ def winning_seed_pair(player) -> int:
     raise AssertionError("no winning seed in 5000 tries")
 
 
-def test_a_big_win_appears_on_another_players_open_leaderboard(tmp_path, settings, make_player):
+@pytest.mark.parametrize("size", VIEWPORTS)
+def test_a_big_win_appears_on_another_players_open_leaderboard(
+    tmp_path, settings, make_player, size
+):
     # The daphne process checks passwords with the site's real hashers.
     from django.conf import global_settings
 
@@ -58,16 +61,16 @@ def test_a_big_win_appears_on_another_players_open_leaderboard(tmp_path, setting
     net = winning_seed_pair(alice)
     server = Daphne(redis_url=settings.REDIS_URL, var_dir=tmp_path).start()
     try:
-        with browser_context() as bob_context:
+        with browser_context(viewport=VIEWPORTS[size]) as bob_context:
             bob_page = bob_context.new_page()
             sign_in(bob_page, server.origin, bob.email)
-            bob_page.get_by_role("link", name="Leaderboards").click()
+            nav_click(bob_page, "Leaderboards")
             bob_page.wait_for_url(f"{server.origin}/leaderboards/")
             rows = bob_page.get_by_test_id("leaderboard-rows")
             assert "Alice" not in rows.inner_text()
             bob_page.locator("[data-leaderboard][data-subscribed=true]").wait_for()
 
-            alice_context = sibling_context(bob_context)
+            alice_context = sibling_context(bob_context, viewport=VIEWPORTS[size])
             alice_page = alice_context.new_page()
             sign_in(alice_page, server.origin, alice.email)
             alice_page.goto(f"{server.origin}/games/slots/")
@@ -83,7 +86,7 @@ def test_a_big_win_appears_on_another_players_open_leaderboard(tmp_path, setting
                 ) from error
             assert first.locator("td").last.inner_text() == str(net)
             assert bob_page.url == f"{server.origin}/leaderboards/"  # no reload, no navigation
-            bob_page.screenshot(path="test-artifacts/leaderboard-live.png", full_page=True)
+            bob_page.screenshot(path=f"test-artifacts/leaderboard-live-{size}.png", full_page=True)
             alice_context.close()
     finally:
         server.stop()
