@@ -9,13 +9,12 @@ Then the slot and the roulette table played with the keyboard alone.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
 
 from games import services
-from tests.support.browser import browser_context
+from tests.support.browser import SETTLED, balance_of, browser_context
 from tests.support.clients import sign_in
 from tests.support.ledger import give_coins
 
@@ -51,7 +50,6 @@ SERIOUS = """async () => {
         .map((v) => `${v.id} (${v.impact}): `
             + v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", "));
 }"""
-SETTLED = "[data-result][data-kind]:not([data-kind=pending])"
 
 
 def some_rounds(*players) -> None:
@@ -129,11 +127,6 @@ def tab_until(page, predicate, limit: int = 60) -> dict:
         if predicate(now):
             return now
     raise AssertionError("Tab never reached the control")
-
-
-def balance_of(page) -> int:
-    page.locator("[data-testid=balance]").filter(has_text=re.compile(r"\d")).wait_for()
-    return int(re.sub(r"\D", "", page.get_by_test_id("balance").inner_text()))
 
 
 def test_the_slot_and_the_roulette_table_by_keyboard_alone(live_server, player):

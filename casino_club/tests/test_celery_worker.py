@@ -23,24 +23,9 @@ SEND_HEARTBEAT = (
 )
 
 
-def database_url() -> str:
-    db = connection.settings_dict
-    user = db.get("USER") or "postgres"
-    return (
-        f"postgres://{user}@{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{db['NAME']}"
-    )
-
-
-@pytest.mark.parametrize("broker", ["filesystem", "redis"])
-def test_worker_runs_the_heartbeat(broker, tmp_path):
-    if broker == "redis" and not settings.REDIS_URL:
-        pytest.skip("needs REDIS_URL")
-    env = {**os.environ, "DATABASE_URL": database_url(), "CASINO_VAR_DIR": str(tmp_path)}
-    env.pop("REDIS_URL", None)
-    if broker == "redis":
-        # A database number of its own so stale messages from other runs can't interfere.
-        env["REDIS_URL"] = settings.REDIS_URL.rsplit("/", 1)[0] + "/5"
-    worker = subprocess.Popen(
+def start_worker(env: dict) -> subprocess.Popen:
+    """A real Celery worker of the site (solo pool, no gossip), output captured."""
+    return subprocess.Popen(
         [
             sys.executable,
             "-m",
@@ -59,6 +44,26 @@ def test_worker_runs_the_heartbeat(broker, tmp_path):
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
+
+
+def database_url() -> str:
+    db = connection.settings_dict
+    user = db.get("USER") or "postgres"
+    return (
+        f"postgres://{user}@{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{db['NAME']}"
+    )
+
+
+@pytest.mark.parametrize("broker", ["filesystem", "redis"])
+def test_worker_runs_the_heartbeat(broker, tmp_path):
+    if broker == "redis" and not settings.REDIS_URL:
+        pytest.skip("needs REDIS_URL")
+    env = {**os.environ, "DATABASE_URL": database_url(), "CASINO_VAR_DIR": str(tmp_path)}
+    env.pop("REDIS_URL", None)
+    if broker == "redis":
+        # A database number of its own so stale messages from other runs can't interfere.
+        env["REDIS_URL"] = settings.REDIS_URL.rsplit("/", 1)[0] + "/5"
+    worker = start_worker(env)
     try:
         subprocess.run(
             [
@@ -157,25 +162,7 @@ def test_a_starting_worker_makes_a_fresh_site_ready_within_seconds(client, setti
     env = {**os.environ, "DATABASE_URL": database_url(), "CASINO_VAR_DIR": str(tmp_path)}
     env.pop("REDIS_URL", None)
     started = time.monotonic()
-    worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "casino_club",
-            "worker",
-            "--pool=solo",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            "--loglevel=WARNING",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
+    worker = start_worker(env)
     try:
         deadline = started + 45
         while time.monotonic() < deadline:

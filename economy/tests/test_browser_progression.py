@@ -7,13 +7,11 @@ import re
 
 import pytest
 
-from tests.support.browser import VIEWPORTS, browser_page, nav_click
+from tests.support.browser import SETTLED, VIEWPORTS, browser_page, nav_click
 from tests.support.clients import PASSWORD
 from tests.support.ledger import give_coins
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-SETTLED = "[data-result][data-kind]:not([data-kind=pending])"
 
 
 @pytest.fixture

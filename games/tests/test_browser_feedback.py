@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.browser import browser_context
+from tests.support.browser import SETTLED, browser_context
 from tests.support.clients import sign_in
 from tests.support.ledger import give_coins
 from tests.support.seeds import seed_find, seed_pair_give
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SETTLED = "[data-result][data-kind]:not([data-kind=pending])"
 SPIN = {"bet_per_line": 1, "lines": 20}  # the slots page's initial bet
 
 RECORDER = """

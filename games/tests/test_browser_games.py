@@ -6,18 +6,11 @@ import re
 
 import pytest
 
-from tests.support.browser import VIEWPORTS, browser_page, nav_click
+from tests.support.browser import SETTLED, VIEWPORTS, balance_of, browser_page, nav_click
 from tests.support.clients import sign_in
 from tests.support.ledger import give_coins
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-SETTLED = "[data-result][data-kind]:not([data-kind=pending])"
-
-
-def balance_of(page) -> int:
-    page.locator("[data-testid=balance]").filter(has_text=re.compile(r"\d")).wait_for()
-    return int(re.sub(r"\D", "", page.get_by_test_id("balance").inner_text()))
 
 
 @pytest.mark.parametrize("size", VIEWPORTS)

@@ -9,13 +9,11 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import PlaySettings
-from tests.support.browser import VIEWPORTS, browser_page
+from tests.support.browser import SETTLED, VIEWPORTS, browser_page
 from tests.support.clients import sign_in
 from tests.support.ledger import give_coins
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-SETTLED = "[data-result][data-kind]:not([data-kind=pending])"
 
 
 @pytest.mark.parametrize("size", VIEWPORTS)

@@ -14,13 +14,12 @@ from datetime import date
 
 import pytest
 
-from tests.support.browser import browser_context
+from tests.support.browser import SETTLED, browser_context
 from tests.support.clients import PASSWORD
 from tests.support.servers import Daphne
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
-SETTLED = "[data-result][data-kind]:not([data-kind=pending])"
 PLAY = "/api/games/slots/play"
 
 

@@ -132,3 +132,13 @@ def nav_click(page, name: str) -> None:
     if not link.is_visible():
         page.locator(".nav-toggle").click()
     link.click()
+
+
+# A game page's result line once its round has settled (not "pending").
+SETTLED = "[data-result][data-kind]:not([data-kind=pending])"
+
+
+def balance_of(page) -> int:
+    """The balance a game page shows, once it has loaded."""
+    page.locator("[data-testid=balance]").filter(has_text=re.compile(r"\d")).wait_for()
+    return int(re.sub(r"\D", "", page.get_by_test_id("balance").inner_text()))
